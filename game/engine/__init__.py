@@ -1,0 +1,1 @@
+"""The headless G2 engine: data loading, the batched quarterly model and the public game API (numpy only)."""

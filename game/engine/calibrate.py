@@ -1,0 +1,130 @@
+"""Calibration: runs each target of data/calibration.yaml through the ordinary batch runner and scores it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from game.engine.data import GameData, data_dir, load_data, parse_quarter
+from game.engine.plans import resolve_plan
+from game.engine.runner import FLOWS, Trace, run
+from game.engine.yamlsrc import read
+
+METRICS = ("sum", "ratio", "at", "fraction", "mean")
+
+
+@dataclass
+class Check:
+    metric: str
+    of: str
+    over: str | None
+    start: int | None
+    end: int | None
+    quarter: int | None
+    band: tuple[float, float]
+    show: str
+
+
+@dataclass
+class Target:
+    id: str
+    target: str
+    source: list[str]
+    scenario: str
+    us: str
+    china: str
+    checks: list[Check]
+
+
+@dataclass
+class CheckResult:
+    target: Target
+    check: Check
+    value: float
+    passed: bool
+
+
+def load_targets(path: str | Path | None = None, gd: GameData | None = None) -> tuple[list[Target], int, int]:
+    gd = gd or load_data()
+    p = Path(path) if path else data_dir() / "calibration.yaml"
+    doc = read(p)
+    v = doc.value if isinstance(doc.value, dict) else {}
+    targets = []
+    known = set(gd.meters) | set(FLOWS) | {"legacy_stock"}
+    for i, t in enumerate(v.get("targets") or []):
+        w = f"targets[{i}]"
+        for key in ("id", "target", "scenario", "us", "china", "checks"):
+            if key not in t:
+                raise doc.error(f"{w}.{key}", "missing")
+        if t["scenario"] not in gd.scenarios:
+            raise doc.error(f"{w}.scenario", f"unknown scenario {t['scenario']!r}")
+        src = t.get("source", [])
+        src = src if isinstance(src, list) else [src]
+        for s in src:
+            if s not in gd.figures:
+                raise doc.error(f"{w}.source", f"unknown source figure {s!r}")
+        checks = []
+        for k, c in enumerate(t["checks"]):
+            cw = f"{w}.checks[{k}]"
+            if c.get("metric") not in METRICS:
+                raise doc.error(f"{cw}.metric", f"expected one of {', '.join(METRICS)}")
+            for key in ("of", "over"):
+                if key in c and c[key] not in known:
+                    raise doc.error(f"{cw}.{key}", f"unknown meter or flow {c[key]!r}")
+            band = c.get("band")
+            if not (isinstance(band, list) and len(band) == 2):
+                raise doc.error(f"{cw}.band", "expected [low, high]")
+            try:
+                q = {k2: parse_quarter(c[k2]) if k2 in c else None for k2 in ("from", "to", "quarter")}
+            except ValueError as exc:
+                raise doc.error(cw, str(exc)) from None
+            checks.append(Check(c["metric"], c["of"], c.get("over"), q["from"], q["to"], q["quarter"],
+                                (float(band[0]), float(band[1])), str(c.get("show", band))))
+        targets.append(Target(t["id"], t["target"], src, t["scenario"], t["us"], t["china"], checks))
+    return targets, int(v.get("runs", 1000)), int(v.get("seed", 1))
+
+
+def _series(tr: Trace, name: str) -> tuple[np.ndarray, bool]:
+    """(values, is_flow): flows are indexed by quarter played; meters by 0 = start, i+1 = after quarter i."""
+    if name in tr.flows:
+        return tr.flows[name], True
+    return tr.meters[name], False
+
+
+def measure(tr: Trace, c: Check) -> np.ndarray:
+    """Per-game value of a check's metric."""
+    vals, flow = _series(tr, c.of)
+    if c.metric in ("sum", "ratio", "mean"):
+        a, b = tr.index(c.start), tr.index(c.end)
+        if not flow:
+            a, b = a + 1, b + 1
+        if c.metric == "sum":
+            return vals[a : b + 1].sum(axis=0)
+        if c.metric == "mean":
+            return vals[a : b + 1].mean(axis=0)
+        den, _ = _series(tr, c.over)
+        return vals[a : b + 1].sum(axis=0) / np.maximum(den[a : b + 1].sum(axis=0), 1e-9)
+    i = tr.index(c.quarter)
+    value = vals[i] if flow else vals[i + 1]
+    if c.metric == "fraction":
+        return value / np.maximum(vals[0], 1e-9)
+    return value
+
+
+def calibrate(runs: int | None = None, seed: int | None = None, path: str | Path | None = None) -> list[CheckResult]:
+    gd = load_data()
+    targets, default_runs, default_seed = load_targets(path, gd)
+    runs = runs or default_runs
+    seed = default_seed if seed is None else seed
+    out = []
+    for t in targets:
+        us = resolve_plan(t.us, gd, "us")
+        cn = resolve_plan(t.china, gd, "china")
+        last = max(max(c.end or 0, c.quarter or 0) for c in t.checks)
+        tr = run(t.scenario, us, cn, runs, seed, gd, until=last)
+        for c in t.checks:
+            value = float(np.median(measure(tr, c)))
+            out.append(CheckResult(t, c, value, c.band[0] <= value <= c.band[1]))
+    return out

@@ -1,0 +1,538 @@
+"""Loads and validates the game's data (params, levers, meters, moves, events, scenarios) into frozen tables."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from game.engine.yamlsrc import DataError, Doc, read
+
+_PKG = Path(__file__).resolve().parents[1]
+QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
+SIDES = ("us", "china")
+
+
+def data_dir() -> Path:
+    installed = _PKG / "_data"
+    return installed if installed.is_dir() else _PKG.parent / "data"
+
+
+def seeds_dir() -> Path:
+    installed = _PKG / "_seeds"
+    return installed if installed.is_dir() else _PKG.parent / "seeds"
+
+
+def parse_quarter(text: Any) -> int:
+    """'2026Q2' -> quarters since 2025Q1 (may be negative). Raises ValueError."""
+    m = QUARTER_RE.match(str(text).strip())
+    if not m:
+        raise ValueError(f"{text!r} is not a quarter like 2026Q1")
+    return (int(m.group(1)) - 2025) * 4 + int(m.group(2)) - 1
+
+
+def quarter_name(q: int) -> str:
+    return f"{2025 + q // 4}Q{q % 4 + 1}"
+
+
+# ----------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Lever:
+    id: str
+    kind: str
+    default: float
+    lo: float
+    hi: float
+    revert: float = 0.0
+    decay: float = 0.0
+    options: tuple[str, ...] = ()
+    side: str | None = None
+    name: str = ""
+
+    def value_of(self, option: str) -> float:
+        return float(self.options.index(option))
+
+
+@dataclass(frozen=True)
+class Meter:
+    id: str
+    name: str
+    unit: str
+    lo: float
+    hi: float
+    fmt: str
+    why: str
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Requirement:
+    lever: str
+    lo: float
+    hi: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class Effects:
+    add: tuple[tuple[str, float], ...] = ()
+    set: tuple[tuple[str, float], ...] = ()
+    mul: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    value: float
+    cost: float
+    effects: Effects
+
+
+@dataclass(frozen=True)
+class MoveDef:
+    """A move as data. Stance moves have options; other moves have a single implicit option."""
+
+    id: str
+    name: str
+    side: str
+    group: str
+    description: str
+    sources: tuple[str, ...]
+    lever: str | None
+    options: tuple[Option, ...]
+    requires: tuple[Requirement, ...]
+    covert: bool = False
+
+    @property
+    def has_options(self) -> bool:
+        return self.lever is not None
+
+    def option_index(self, name: str | None) -> int:
+        if not self.has_options:
+            return 0
+        for i, o in enumerate(self.options):
+            if o.name == name:
+                return i
+        return -1
+
+
+@dataclass(frozen=True)
+class EventDef:
+    id: str
+    name: str
+    headline: str
+    chance: float
+    modifiers: tuple[tuple[str, float], ...]
+    requires: tuple[Requirement, ...]
+    effects: Effects
+    once: bool
+    reveals: str | None
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Inject:
+    quarter: int
+    headline: str
+    effects: Effects
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    name: str
+    briefing: str
+    start: int
+    end: int
+    stocks: dict[str, tuple[float, int, int]]
+    levers: dict[str, float]
+    state: dict[str, float]
+    injects: tuple[Inject, ...]
+    path: str
+
+    @property
+    def quarters(self) -> int:
+        return self.end - self.start + 1
+
+
+@dataclass(frozen=True)
+class GameData:
+    params: dict[str, Any]
+    levers: dict[str, Lever]
+    meters: dict[str, Meter]
+    moves: tuple[MoveDef, ...]
+    events: tuple[EventDef, ...]
+    scenarios: dict[str, Scenario]
+    figures: dict[str, dict]
+    digest: str
+    move_index: dict[str, int] = field(default_factory=dict)
+
+    def moves_for(self, side: str) -> list[MoveDef]:
+        return [m for m in self.moves if m.side == side]
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _need(doc: Doc, obj: dict, key: str, where: str, kind: type | tuple = object) -> Any:
+    if not isinstance(obj, dict) or key not in obj:
+        raise doc.error(f"{where}.{key}" if where else key, "missing")
+    val = obj[key]
+    if kind is float:
+        if isinstance(val, bool) or not isinstance(val, (int, float)):
+            raise doc.error(f"{where}.{key}", f"expected a number, got {val!r}")
+        return float(val)
+    if kind is not object and not isinstance(val, kind):
+        name = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise doc.error(f"{where}.{key}", f"expected {name}, got {val!r}")
+    return val
+
+
+def _number(doc: Doc, val: Any, where: str) -> float:
+    if isinstance(val, bool) or not isinstance(val, (int, float)):
+        raise doc.error(where, f"expected a number, got {val!r}")
+    return float(val)
+
+
+def _check_sources(doc: Doc, obj: dict, where: str, figures: dict, required: bool) -> tuple[str, ...]:
+    src = obj.get("sources", obj.get("source"))
+    ids: list[str] = []
+    if src is None:
+        if required and "assumption" not in obj:
+            raise doc.error(where, "needs `source`/`sources` (a seeds/ figure id) or an `assumption:`")
+        return ()
+    key = "sources" if "sources" in obj else "source"
+    for i, s in enumerate(src if isinstance(src, list) else [src]):
+        if not isinstance(s, str) or s not in figures:
+            raise doc.error(f"{where}.{key}" + (f"[{i}]" if isinstance(src, list) else ""),
+                            f"unknown source figure {s!r} (not in seeds/)")
+        ids.append(s)
+    return tuple(ids)
+
+
+def _effects(doc: Doc, obj: dict, where: str, levers: dict[str, Lever]) -> Effects:
+    out: dict[str, list] = {"add": [], "set": [], "mul": []}
+    for kind in out:
+        block = obj.get(kind)
+        if block is None:
+            continue
+        if not isinstance(block, dict):
+            raise doc.error(f"{where}.{kind}", "expected a mapping of lever: value")
+        for name, val in block.items():
+            f = f"{where}.{kind}.{name}"
+            if name not in levers:
+                raise doc.error(f, f"unknown lever {name!r}")
+            lev = levers[name]
+            if kind == "set" and isinstance(val, str):
+                if val not in lev.options:
+                    raise doc.error(f, f"{val!r} is not an option of {name} ({', '.join(lev.options)})")
+                val = lev.value_of(val)
+            out[kind].append((name, _number(doc, val, f)))
+    return Effects(tuple(out["add"]), tuple(out["set"]), tuple(out["mul"]))
+
+
+def _requires(doc: Doc, obj: dict, where: str, levers: dict[str, Lever]) -> tuple[Requirement, ...]:
+    reqs = obj.get("requires", [])
+    if not isinstance(reqs, list):
+        raise doc.error(f"{where}.requires", "expected a list")
+    out = []
+    for i, r in enumerate(reqs):
+        w = f"{where}.requires[{i}]"
+        name = _need(doc, r, "lever", w, str)
+        if name not in levers:
+            raise doc.error(f"{w}.lever", f"unknown lever {name!r}")
+        lo = _number(doc, r.get("min", -1e18), f"{w}.min")
+        hi = _number(doc, r.get("max", 1e18), f"{w}.max")
+        out.append(Requirement(name, lo, hi, str(r.get("reason", f"needs {name} in [{lo:g}, {hi:g}]"))))
+    return tuple(out)
+
+
+def _top_list(doc: Doc, key: str) -> list:
+    if not isinstance(doc.value, dict) or key not in doc.value:
+        raise doc.error(key, "missing")
+    return doc.value[key]
+
+
+# ----------------------------------------------------------------------------- loaders
+
+
+def load_figures(folder: Path) -> dict[str, dict]:
+    figs: dict[str, dict] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        doc = read(path)
+        for i, f in enumerate(_need(doc, doc.value, "figures", "", list)):
+            fid = _need(doc, f, "id", f"figures[{i}]", str)
+            _need(doc, f, "value", f"figures[{i}]", float)
+            figs[fid] = dict(f, document=doc.value.get("id"), file=path.name)
+    return figs
+
+
+def load_params(doc: Doc, figures: dict) -> dict[str, Any]:
+    if not isinstance(doc.value, dict):
+        raise doc.error("", "expected a mapping of parameter: {value, source|assumption}")
+    out: dict[str, Any] = {}
+    for name, spec in doc.value.items():
+        if not isinstance(spec, dict):
+            raise doc.error(name, "expected {value: ..., source: ... | assumption: ...}")
+        val = _need(doc, spec, "value", name)
+        if isinstance(val, list):
+            out[name] = [_number(doc, v, f"{name}.value[{i}]") for i, v in enumerate(val)]
+        else:
+            out[name] = _number(doc, val, f"{name}.value")
+        _check_sources(doc, spec, name, figures, required=True)
+    return out
+
+
+def load_levers(doc: Doc) -> dict[str, Lever]:
+    out = {}
+    for name, spec in _need(doc, doc.value, "levers", "", dict).items():
+        w = f"levers.{name}"
+        kind = _need(doc, spec, "kind", w, str)
+        if kind not in ("stance", "track", "count", "push", "level", "factor"):
+            raise doc.error(f"{w}.kind", f"unknown kind {kind!r}")
+        options = tuple(str(o) for o in spec.get("options", ()))
+        if kind in ("stance", "track") and not options:
+            raise doc.error(f"{w}.options", "a stance or track needs options")
+        lo = 0.0 if options else _need(doc, spec, "min", w, float)
+        hi = float(len(options) - 1) if options else _need(doc, spec, "max", w, float)
+        default = _need(doc, spec, "default", w, float)
+        if not lo <= default <= hi:
+            raise doc.error(f"{w}.default", f"{default} is outside [{lo}, {hi}]")
+        side = spec.get("side")
+        if side is not None and side not in SIDES:
+            raise doc.error(f"{w}.side", f"expected us or china, got {side!r}")
+        out[name] = Lever(name, kind, default, lo, hi, float(spec.get("revert", 0.0)),
+                          float(spec.get("decay", 0.0)), options, side, str(spec.get("name", name)))
+    return out
+
+
+def load_meters(doc: Doc, figures: dict) -> dict[str, Meter]:
+    out = {}
+    for name, spec in _need(doc, doc.value, "meters", "", dict).items():
+        w = f"meters.{name}"
+        src = _check_sources(doc, spec, w, figures, required=False)
+        out[name] = Meter(name, str(_need(doc, spec, "name", w, str)), str(spec.get("unit", "")),
+                          _need(doc, spec, "min", w, float), _need(doc, spec, "max", w, float),
+                          str(spec.get("fmt", "num")), str(spec.get("why", "")), src[0] if src else None)
+    return out
+
+
+def load_moves(doc: Doc, levers: dict[str, Lever], figures: dict) -> tuple[MoveDef, ...]:
+    moves: list[MoveDef] = []
+    seen: set[str] = set()
+    for i, spec in enumerate(_top_list(doc, "moves")):
+        w = f"moves[{i}]"
+        mid = _need(doc, spec, "id", w, str)
+        w = f"moves[{i}]({mid})"
+        doc.lines.setdefault(w, doc.line(f"moves[{i}]"))
+        if mid in seen or ":" in mid:
+            raise doc.error(f"{w}.id", f"duplicate or malformed move id {mid!r}")
+        seen.add(mid)
+        side = _need(doc, spec, "side", w, str)
+        if side not in SIDES:
+            raise doc.error(f"{w}.side", f"expected us or china, got {side!r}")
+        sources = _check_sources(doc, spec, w, figures, required=True)
+        lever = spec.get("lever")
+        options: list[Option] = []
+        if lever is not None:
+            if lever not in levers or levers[lever].kind != "stance":
+                raise doc.error(f"{w}.lever", f"{lever!r} is not a stance lever")
+            opts = _need(doc, spec, "options", w, dict)
+            for oname, ospec in opts.items():
+                ow = f"{w}.options.{oname}"
+                if str(oname) not in levers[lever].options:
+                    raise doc.error(ow, f"{oname!r} is not an option of lever {lever} "
+                                        f"({', '.join(levers[lever].options)})")
+                ospec = ospec or {}
+                options.append(Option(str(oname), levers[lever].value_of(str(oname)),
+                                      _need(doc, ospec, "cost", ow, float),
+                                      _effects(doc, ospec, ow, levers)))
+        else:
+            options.append(Option("", 0.0, _need(doc, spec, "cost", w, float),
+                                   _effects(doc, spec, w, levers)))
+        moves.append(MoveDef(mid, str(_need(doc, spec, "name", w, str)), side,
+                             str(spec.get("group", "Other")), str(spec.get("description", "")),
+                             sources, lever, tuple(options), _requires(doc, spec, w, levers),
+                             bool(spec.get("covert", False))))
+    return tuple(moves)
+
+
+def load_events(doc: Doc, levers: dict[str, Lever], meters: dict[str, Meter],
+                figures: dict) -> tuple[EventDef, ...]:
+    events = []
+    for i, spec in enumerate(_top_list(doc, "events")):
+        w = f"events[{i}]"
+        eid = _need(doc, spec, "id", w, str)
+        mods = []
+        for name, val in (spec.get("modifiers") or {}).items():
+            if name not in levers and name not in meters:
+                raise doc.error(f"{w}.modifiers.{name}", f"unknown lever or meter {name!r}")
+            mods.append((name, _number(doc, val, f"{w}.modifiers.{name}")))
+        reveals = spec.get("reveals")
+        if reveals is not None and reveals not in SIDES:
+            raise doc.error(f"{w}.reveals", "expected us or china")
+        events.append(EventDef(eid, str(_need(doc, spec, "name", w, str)),
+                               str(spec.get("headline", "")), _need(doc, spec, "chance", w, float),
+                               tuple(mods), _requires(doc, spec, w, levers),
+                               _effects(doc, spec, w, levers), bool(spec.get("once", False)),
+                               reveals, _check_sources(doc, spec, w, figures, required=True)))
+    return tuple(events)
+
+
+STOCK_CHANNELS = ("us", "cn_legacy", "cn_import", "cn_domestic", "cn_grey")
+STATE_KEYS = ("cn_cloud", "nvidia_cn_share", "huawei_cn_share", "cn_global_app_share", "cuda_lockin",
+              "cn_utilization", "cn_rent_rmb", "ascend_capacity", "subsidy_level")
+
+
+def load_scenario(doc: Doc, levers: dict[str, Lever], figures: dict) -> Scenario:
+    v = doc.value
+    if not isinstance(v, dict):
+        raise doc.error("", "a scenario is a mapping (id, name, start, end, stocks, ...)")
+    sid = _need(doc, v, "id", "", str)
+    try:
+        start = parse_quarter(_need(doc, v, "start", ""))
+    except ValueError as exc:
+        raise doc.error("start", str(exc)) from None
+    try:
+        end = parse_quarter(_need(doc, v, "end", ""))
+    except ValueError as exc:
+        raise doc.error("end", str(exc)) from None
+    if end < start:
+        raise doc.error("end", "ends before it starts")
+    stocks = {}
+    for ch in STOCK_CHANNELS:
+        spec = _need(doc, _need(doc, v, "stocks", "", dict), ch, "stocks", dict)
+        w = f"stocks.{ch}"
+        _check_sources(doc, spec, w, figures, required=True)
+        amount = _need(doc, spec, "b300e", w, float)
+        a0, a1 = int(_need(doc, spec, "age_min", w, float)), int(_need(doc, spec, "age_max", w, float))
+        if amount < 0 or not 0 <= a0 <= a1 < 24:
+            raise doc.error(w, "needs b300e >= 0 and 0 <= age_min <= age_max < 24")
+        stocks[ch] = (amount, a0, a1)
+    lev = {}
+    for name, val in (v.get("levers") or {}).items():
+        w = f"levers.{name}"
+        if name not in levers:
+            raise doc.error(w, f"unknown lever {name!r}")
+        L = levers[name]
+        if isinstance(val, str):
+            if val not in L.options:
+                raise doc.error(w, f"{val!r} is not an option of {name} ({', '.join(L.options)})")
+            val = L.value_of(val)
+        val = _number(doc, val, w)
+        if not L.lo <= val <= L.hi:
+            raise doc.error(w, f"{val} is outside [{L.lo}, {L.hi}]")
+        lev[name] = val
+    state = {}
+    st = _need(doc, v, "state", "", dict)
+    for key in STATE_KEYS:
+        state[key] = _need(doc, st, key, "state", float)
+    for key in st:
+        if key not in STATE_KEYS:
+            raise doc.error(f"state.{key}", f"unknown state field (known: {', '.join(STATE_KEYS)})")
+    injects = []
+    for i, spec in enumerate(v.get("injects") or []):
+        w = f"injects[{i}]"
+        try:
+            q = parse_quarter(_need(doc, spec, "quarter", w))
+        except ValueError as exc:
+            raise doc.error(f"{w}.quarter", str(exc)) from None
+        if not start <= q <= end:
+            raise doc.error(f"{w}.quarter", f"{quarter_name(q)} is outside the scenario")
+        injects.append(Inject(q, str(spec.get("headline", "")), _effects(doc, spec, w, levers)))
+    return Scenario(sid, str(_need(doc, v, "name", "", str)), str(v.get("briefing", "")).strip(),
+                    start, end, stocks, lev, state, tuple(injects), doc.path)
+
+
+def _merged(doc: Doc, raw: dict[str, Doc], seen: tuple[str, ...] = ()) -> Doc:
+    """Resolve `extends: other-scenario`: the base's fields, overridden key by key (maps merge one level)."""
+    v = doc.value
+    if not isinstance(v, dict) or "extends" not in v:
+        return doc
+    base_id = v["extends"]
+    if base_id not in raw or base_id in seen:
+        raise doc.error("extends", f"unknown or circular base scenario {base_id!r}")
+    base = _merged(raw[base_id], raw, (*seen, base_id))
+    merged = dict(base.value)
+    for key, val in v.items():
+        if key == "extends":
+            continue
+        if isinstance(val, dict) and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **val}
+        else:
+            merged[key] = val
+    lines = {**base.lines, **doc.lines}
+    return Doc(doc.path, merged, lines)
+
+
+def load_scenarios(folder: Path, levers: dict[str, Lever], figures: dict, digest=None) -> list[Scenario]:
+    raw: dict[str, Doc] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        if digest is not None:
+            digest.update(path.read_bytes())
+        doc = read(path)
+        sid = doc.value.get("id") if isinstance(doc.value, dict) else None
+        raw[str(sid or path.stem)] = doc
+    return [load_scenario(_merged(doc, raw), levers, figures) for doc in raw.values()]
+
+
+@lru_cache(maxsize=1)
+def load_data(folder: str | None = None) -> GameData:
+    base = Path(folder) if folder else data_dir()
+    figures = load_figures(seeds_dir())
+    digest = hashlib.sha256()
+    docs = {}
+    for name in ("params", "levers", "meters", "moves", "events"):
+        docs[name] = read(base / f"{name}.yaml")
+        digest.update((base / f"{name}.yaml").read_bytes())
+    params = load_params(docs["params"], figures)
+    levers = load_levers(docs["levers"])
+    meters = load_meters(docs["meters"], figures)
+    moves = load_moves(docs["moves"], levers, figures)
+    events = load_events(docs["events"], levers, meters, figures)
+    scenarios = {sc.id: sc for sc in load_scenarios(base / "scenarios", levers, figures, digest)}
+    gd = GameData(params, levers, meters, moves, events, scenarios, figures, digest.hexdigest()[:16])
+    gd.move_index.update({m.id: i for i, m in enumerate(moves)})
+    return gd
+
+
+def validate_file(path: str | Path) -> list[str]:
+    """Validate one data, scenario or plan file; return a list of problems (empty if fine)."""
+    from game.engine.plans import load_plan
+
+    p = Path(path)
+    try:
+        doc = read(p)
+        gd = load_data()
+        v = doc.value if isinstance(doc.value, dict) else {}
+        if p.name == "params.yaml":
+            load_params(doc, gd.figures)
+        elif p.name == "levers.yaml":
+            load_levers(doc)
+        elif p.name == "meters.yaml":
+            load_meters(doc, gd.figures)
+        elif "moves" in v:
+            load_moves(doc, gd.levers, gd.figures)
+        elif "events" in v:
+            load_events(doc, gd.levers, gd.meters, gd.figures)
+        elif "figures" in v:
+            load_figures(p.parent) if p.parent.resolve() == seeds_dir().resolve() else None
+        elif "stocks" in v or "start" in v or "extends" in v:
+            raw = {sid: read(sc.path) for sid, sc in gd.scenarios.items()}
+            load_scenario(_merged(doc, raw), gd.levers, gd.figures)
+        elif "quarters" in v or "moves_by_quarter" in v or "side" in v:
+            load_plan(p, gd)
+        elif "targets" in v:
+            from game.engine.calibrate import load_targets
+
+            load_targets(p, gd)
+        else:
+            raise doc.error("", "not a recognised G2 file (scenario, plan, moves, events, params, ...)")
+    except DataError as exc:
+        return [str(exc)]
+    return []

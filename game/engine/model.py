@@ -1,0 +1,585 @@
+"""The quarterly model: batched state (leading axis = games) and the step that advances it one quarter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from game.engine.data import STOCK_CHANNELS, GameData, Scenario
+
+AGES = 24  # vintage buckets (quarters); chips older than the training life are retired
+US, LEGACY, IMPORT, DOMESTIC, GREY = range(len(STOCK_CHANNELS))
+RESULT_NONE, RESULT_US, RESULT_CHINA, RESULT_DRAW = 0, 1, 2, 3
+RESULT_NAMES = {RESULT_NONE: None, RESULT_US: "us", RESULT_CHINA: "china", RESULT_DRAW: "draw"}
+# uniform draws per game per quarter: one per event + reveal draws; normals: fixed count.
+N_NORMALS = 4
+
+
+class Ledger:
+    """Records, per meter, the named causes of its change this quarter (each an array over games)."""
+
+    def __init__(self, n: int):
+        self.n = n
+        self.causes: dict[str, dict[str, np.ndarray]] = {}
+
+    def add(self, meter: str, cause: str, delta) -> None:
+        d = self.causes.setdefault(meter, {})
+        arr = np.broadcast_to(np.asarray(delta, dtype=float), (self.n,))
+        d[cause] = d[cause] + arr if cause in d else arr.copy()
+
+    def close(self, meter: str, old: np.ndarray, new: np.ndarray, rest: str = "interaction") -> None:
+        """Book whatever the recorded causes do not explain (compounding, clipping) so causes sum exactly."""
+        d = self.causes.setdefault(meter, {})
+        explained = sum(d.values()) if d else np.zeros(self.n)
+        resid = (new - old) - explained
+        if np.any(np.abs(resid) > 1e-9 * (1.0 + np.abs(new))):
+            self.add(meter, rest, resid)
+
+
+def shapley2(f, x0, x1, y0, y1):
+    """Exact two-factor split of f(x1,y1) - f(x0,y0) into the part due to x and the part due to y."""
+    fx = 0.5 * ((f(x1, y0) - f(x0, y0)) + (f(x1, y1) - f(x0, y1)))
+    fy = 0.5 * ((f(x0, y1) - f(x0, y0)) + (f(x1, y1) - f(x1, y0)))
+    return fx, fy
+
+
+def first_order(ledger: Ledger, meter: str, partial: np.ndarray, causes: dict[str, np.ndarray]):
+    for label, delta in causes.items():
+        ledger.add(meter, label, partial * delta)
+
+
+@dataclass
+class State:
+    """All games' state at the start of quarter `q` (quarters since 2025Q1). Arrays have leading axis n."""
+
+    n: int
+    q: int
+    end: int
+    lev: dict[str, np.ndarray]
+    stocks: np.ndarray  # (n, channels, AGES)
+    s: dict[str, np.ndarray]
+    meters: dict[str, np.ndarray]
+    added: np.ndarray  # (n, 4, 2): last four quarters' additions, US and China
+    fired: np.ndarray  # (n, events) once-events already fired
+    streak: np.ndarray  # (n, 2) consecutive decisive quarters for us, china
+    over: np.ndarray
+    result: np.ndarray
+    covert_hidden: np.ndarray = field(default=None)  # (n,) china covert moves not yet revealed (count)
+
+    def copy(self) -> State:
+        return State(self.n, self.q, self.end, {k: v.copy() for k, v in self.lev.items()},
+                     self.stocks.copy(), {k: v.copy() for k, v in self.s.items()},
+                     {k: v.copy() for k, v in self.meters.items()}, self.added.copy(),
+                     self.fired.copy(), self.streak.copy(), self.over.copy(), self.result.copy(),
+                     None if self.covert_hidden is None else self.covert_hidden.copy())
+
+    def arrays(self):
+        """Every array of the state, in a fixed order (for digests)."""
+        yield np.array([self.q, self.end])
+        for k in sorted(self.lev):
+            yield self.lev[k]
+        yield self.stocks
+        for k in sorted(self.s):
+            yield self.s[k]
+        for k in sorted(self.meters):
+            yield self.meters[k]
+        yield self.added
+        yield self.fired
+        yield self.streak
+        yield self.over
+        yield self.result
+
+
+def initial_state(gd: GameData, sc: Scenario, n: int) -> State:
+    lev = {name: np.full(n, L.default) for name, L in gd.levers.items()}
+    for name, val in sc.levers.items():
+        lev[name][:] = val
+    stocks = np.zeros((n, len(STOCK_CHANNELS), AGES))
+    for ch, (amount, a0, a1) in sc.stocks.items():
+        i = STOCK_CHANNELS.index(ch)
+        stocks[:, i, a0 : a1 + 1] = amount / (a1 - a0 + 1)
+    s = {k: np.full(n, v) for k, v in sc.state.items()}
+    p = gd.params
+    s["centre_capacity"] = np.ones(n)
+    s["centre_demand"] = np.full(n, sc.state["cn_utilization"] / 100.0)
+    s["us_capex"] = np.full(n, p["us_capex_q0"] * (1 + p["us_capex_growth_q"]) ** sc.start)
+    s["us_revenue"] = np.full(n, p["us_revenue_q0"] * (1 + p["us_revenue_growth_q"]) ** sc.start)
+    s["nvidia_units"] = np.zeros(n)
+    s["domestic_units"] = np.zeros(n)
+    state = State(n, sc.start, sc.end, lev, stocks, s, {}, np.zeros((n, 4, 2)),
+                  np.zeros((n, len(gd.events)), bool), np.zeros((n, 2), int),
+                  np.zeros(n, bool), np.zeros(n, np.int8), np.zeros(n, int))
+    state.meters = compute_meters(gd, state, Ledger(n), first=True)
+    return state
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _lev(gd: GameData, st: State, name: str, value: np.ndarray, mask=None) -> None:
+    L = gd.levers[name]
+    v = np.clip(value, L.lo, L.hi)
+    if mask is None:
+        st.lev[name] = v
+    else:
+        st.lev[name] = np.where(mask, v, st.lev[name])
+
+
+LEDGER_LEVERS = {"tension": "tension", "us_political_capital": "us_political_capital",
+                 "cn_political_capital": "cn_political_capital"}
+
+
+def apply_effects(gd: GameData, st: State, effects, mask: np.ndarray, ledger: Ledger, label: str):
+    """Apply an Effects record to the games in `mask`, booking meter-like levers in the ledger."""
+    for name, val in effects.set:
+        before = st.lev[name].copy()
+        _lev(gd, st, name, np.full(st.n, val), mask)
+        if name in LEDGER_LEVERS:
+            ledger.add(name, label, st.lev[name] - before)
+    for name, val in effects.add:
+        before = st.lev[name].copy()
+        _lev(gd, st, name, st.lev[name] + val, mask)
+        if name in LEDGER_LEVERS:
+            ledger.add(name, label, st.lev[name] - before)
+    for name, val in effects.mul:
+        before = st.lev[name].copy()
+        _lev(gd, st, name, st.lev[name] * val, mask)
+        if name in LEDGER_LEVERS:
+            ledger.add(name, label, st.lev[name] - before)
+
+
+def requirement_mask(st: State, reqs) -> np.ndarray:
+    ok = np.ones(st.n, bool)
+    for r in reqs:
+        v = st.lev[r.lever]
+        ok &= (v >= r.lo - 1e-9) & (v <= r.hi + 1e-9)
+    return ok
+
+
+# ----------------------------------------------------------------------------- moves
+
+
+def apply_moves(gd: GameData, st: State, choices: np.ndarray, ledger: Ledger) -> np.ndarray:
+    """Apply chosen moves. `choices` is (n, n_moves): option index, or -1 for not chosen.
+
+    Moves that are not legal in a game (requirement unmet, already the stance, unaffordable,
+    game over) are skipped in that game; returns the (n, n_moves) mask of moves actually taken.
+    """
+    taken = np.zeros(choices.shape, bool)
+    for j, m in enumerate(gd.moves):
+        col = choices[:, j]
+        chosen = (col >= 0) & ~st.over
+        if not chosen.any():
+            continue
+        ok = chosen & requirement_mask(st, m.requires)
+        pc_name = "us_political_capital" if m.side == "us" else "cn_political_capital"
+        for k, opt in enumerate(m.options):
+            mask = ok & (col == k)
+            if m.has_options:
+                mask &= st.lev[m.lever] != opt.value
+            mask &= st.lev[pc_name] >= opt.cost
+            if not mask.any():
+                continue
+            taken[:, j] |= mask
+            before = st.lev[pc_name].copy()
+            _lev(gd, st, pc_name, st.lev[pc_name] - opt.cost, mask)
+            ledger.add(pc_name, "moves' cost", st.lev[pc_name] - before)
+            if m.has_options:
+                _lev(gd, st, m.lever, np.full(st.n, opt.value), mask)
+            apply_effects(gd, st, opt.effects, mask, ledger, m.name)
+    return taken
+
+
+def legal_mask(gd: GameData, st: State, j: int, k: int) -> tuple[np.ndarray, str]:
+    """Which games may take option k of move j now, and the reason when not (for the first failing game)."""
+    m = gd.moves[j]
+    opt = m.options[k]
+    pc_name = "us_political_capital" if m.side == "us" else "cn_political_capital"
+    reason = ""
+    ok = ~st.over
+    if not ok.all():
+        reason = "the game is over"
+    for r in m.requires:
+        v = st.lev[r.lever]
+        good = (v >= r.lo - 1e-9) & (v <= r.hi + 1e-9)
+        if not reason and not good.all():
+            reason = r.reason
+        ok &= good
+    if m.has_options:
+        good = st.lev[m.lever] != opt.value
+        if not reason and not good.all():
+            reason = f"{opt.name} is already the policy"
+        ok &= good
+    good = st.lev[pc_name] >= opt.cost
+    if not reason and not good.all():
+        reason = f"costs {opt.cost:g} political capital, {float(st.lev[pc_name].min()):.0f} available"
+    ok &= good
+    return ok, reason
+
+
+# ----------------------------------------------------------------------------- events
+
+
+def event_chances(gd: GameData, st: State) -> np.ndarray:
+    out = np.zeros((st.n, len(gd.events)))
+    for i, ev in enumerate(gd.events):
+        p = np.full(st.n, ev.chance)
+        for name, coef in ev.modifiers:
+            p = p + coef * (st.lev[name] if name in st.lev else st.meters[name])
+        p = np.clip(p, 0.0, 1.0) * requirement_mask(st, ev.requires)
+        if ev.once:
+            p = p * ~st.fired[:, i]
+        out[:, i] = p
+    return out
+
+
+def fire_events(gd: GameData, st: State, uniforms: np.ndarray, ledger: Ledger):
+    chances = event_chances(gd, st)
+    fired = (uniforms < chances) & ~st.over[:, None]
+    revealed = np.zeros((st.n, 2), bool)
+    for i, ev in enumerate(gd.events):
+        mask = fired[:, i]
+        if not mask.any():
+            continue
+        apply_effects(gd, st, ev.effects, mask, ledger, ev.name)
+        if ev.once:
+            st.fired[:, i] |= mask
+        if ev.reveals:
+            revealed[:, 0 if ev.reveals == "us" else 1] |= mask
+    return fired, revealed
+
+
+# ----------------------------------------------------------------------------- dynamics
+
+
+def survival_hazard(gd: GameData) -> np.ndarray:
+    p = gd.params
+    h = np.where(np.arange(AGES) < p["old_age_q"], p["hazard_young"], p["hazard_old"])
+    h[int(p["life_training_q"]) :] = 1.0
+    return h
+
+
+def age_stocks(gd: GameData, st: State, legacy_wear: np.ndarray) -> np.ndarray:
+    """Retire by vintage and age one quarter. Returns retired B300e per channel (n, channels)."""
+    h = np.broadcast_to(survival_hazard(gd), st.stocks.shape).copy()
+    h[:, LEGACY, :] = np.clip(h[:, LEGACY, :] + legacy_wear[:, None], 0, 1)
+    retired = (st.stocks * h).sum(axis=2)
+    kept = st.stocks * (1 - h)
+    st.stocks[:, :, 1:] = kept[:, :, :-1]
+    st.stocks[:, :, 0] = 0.0
+    return retired
+
+
+def dom_eff(p, lev) -> np.ndarray:
+    return p["dom_eff_base"] + p["dom_eff_decuda"] * lev["decuda"]
+
+
+def compute_meters(gd: GameData, st: State, ledger: Ledger, first: bool = False,
+                   flows: dict | None = None) -> dict[str, np.ndarray]:
+    """Derive the visible meters from the state (after a step, or at the start)."""
+    p, lev, s = gd.params, st.lev, st.s
+    stock = st.stocks.sum(axis=2)
+    us = stock[:, US]
+    eff = dom_eff(p, lev)
+    cn_owned = stock[:, LEGACY] + stock[:, IMPORT] + stock[:, GREY] + stock[:, DOMESTIC] * eff
+    cn = cn_owned + s["cn_cloud"] * p["training_share_cloud"]
+    m: dict[str, np.ndarray] = {}
+    m["us_compute"] = us
+    m["cn_compute"] = cn
+    m["stock_ratio"] = us / np.maximum(cn, 1.0)
+    add = st.added.sum(axis=1)
+    m["added_ratio_4q"] = np.where(add[:, 1] > 0, add[:, 0] / np.maximum(add[:, 1], 1.0),
+                                   m["stock_ratio"])
+    training_us = np.log(np.maximum(us, 1.0))
+    training_cn = np.log(np.maximum(cn, 1.0) * lev["cn_algo"] * (1 + p["talent_step"] * lev["talent"]))
+    m["capability_gap_months"] = (training_us - training_cn) * p["months_per_efold"] \
+        + p["gap_offset_months"] + lev["research_luck"]
+    m["nvidia_cn_share"] = s["nvidia_cn_share"]
+    m["huawei_cn_share"] = s["huawei_cn_share"]
+    m["cn_global_app_share"] = s["cn_global_app_share"]
+    m["cn_cloud_compute"] = s["cn_cloud"]
+    chill = chill_level(p, lev)
+    own = p["own_capex_per_b300e"] / p["own_life_q"] + p["own_opex_q"]
+    m["cloud_cost_ratio"] = p["cloud_price_q"] * (1 + p["cloud_risk_premium"] * chill / p["chill_max"]) / own
+    m["cuda_lockin"] = s["cuda_lockin"]
+    m["us_ai_capex"] = s["us_capex"]
+    m["us_ai_revenue"] = s["us_revenue"]
+    ratio = np.log(np.maximum(s["us_capex"], 1e-6) / np.maximum(s["us_revenue"], 1e-6))
+    m["bubble_risk"] = 100.0 / (1.0 + np.exp(-(ratio - p["bubble_mid"]) / p["bubble_scale"])) \
+        + p["bubble_concentration"] + lev["bubble_sentiment"] - 30.0 * lev["burst"]
+    m["cn_utilization"] = 100.0 * s["centre_demand"] / s["centre_capacity"]
+    m["cn_rent_rmb"] = s["cn_rent_rmb"]
+    m["tension"] = lev["tension"]
+    m["us_political_capital"] = lev["us_political_capital"]
+    m["cn_political_capital"] = lev["cn_political_capital"]
+    for k, meter in gd.meters.items():
+        if k in m:
+            m[k] = np.clip(m[k], meter.lo, meter.hi)
+    m["score"] = np.clip(score(gd, m), -100, 100)
+    return m
+
+
+def chill_level(p, lev) -> np.ndarray:
+    like = np.asarray(p["rasa_likelihood"])[lev["rasa_stage"].astype(int)]
+    in_force = lev["rasa_stage"] >= 5
+    base = np.where(in_force, 0.0, p["chill_max"] * like * (lev["rasa_stage"] >= 1))
+    return np.clip(base + lev["chill_shock"], 0.0, 0.9)
+
+
+def score_parts(gd: GameData, m: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    p = gd.params
+
+    def part(x):
+        return np.clip(x, -1.0, 1.0)
+
+    return {
+        "capability": p["score_w_gap"] * np.tanh((m["capability_gap_months"] - p["score_gap_par"]) / p["score_gap_scale"]),
+        "China's chip market": p["score_w_market"] * part((m["nvidia_cn_share"] - m["huawei_cn_share"]) / 60.0),
+        "global users": p["score_w_apps"] * part((p["score_app_par"] - m["cn_global_app_share"]) / p["score_app_par"]),
+        "US bubble": p["score_w_bubble"] * part((50.0 - m["bubble_risk"]) / 50.0),
+        "CUDA lock-in": p["score_w_lockin"] * part((m["cuda_lockin"] - p["score_lockin_par"]) / 40.0),
+        "China's overbuild": p["score_w_overbuild"] * part((p["score_util_par"] - m["cn_utilization"]) / p["score_util_par"]),
+    }
+
+
+def score(gd: GameData, m: dict[str, np.ndarray]) -> np.ndarray:
+    return sum(score_parts(gd, m).values())
+
+
+def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.random.Generator):
+    """Advance every game one quarter. Returns (taken moves, fired events, revealed, ledger)."""
+    p = gd.params
+    n = st.n
+    ledger = Ledger(n)
+    old_meters = st.meters
+    q = st.q
+    active = ~st.over
+    # Randomness: a fixed-size block per quarter, so every choice of moves sees the same draws.
+    uniforms = rng.random((n, len(gd.events) + 1))
+    normals = rng.standard_normal((n, N_NORMALS))
+
+    taken = apply_moves(gd, st, choices, ledger)
+    for inj in sc.injects:
+        if inj.quarter == q:
+            apply_effects(gd, st, inj.effects, active, ledger, "scripted: " + (inj.headline or "inject"))
+    fired, revealed = fire_events(gd, st, uniforms[:, :-1], ledger)
+    reveal_draw = uniforms[:, -1] < p["reveal_chance"]
+    revealed[:, 1] |= reveal_draw
+    revealed[:, 0] |= reveal_draw
+
+    lev, s = st.lev, st.s
+    # ---- US production and installs
+    g_us = p["us_output_2025"] / sum((1 + p["us_output_growth_q"]) ** i for i in range(4))
+    s["subsidy_level"] = s["subsidy_level"] + (lev["subsidy"] - s["subsidy_level"]) / p["us_subsidy_lag_q"]
+    capex_cycle = lev["capex_factor"]
+    us_out = (g_us * (1 + p["us_output_growth_q"]) ** q
+              * np.exp(p["us_output_noise"] * normals[:, 0] - 0.5 * p["us_output_noise"] ** 2)
+              * (1 + p["us_subsidy_boost"] * s["subsidy_level"])
+              * (1 + p["stargate_output_boost"] * (lev["stargate"] > 0))
+              * lev["us_energy_factor"] * np.minimum(capex_cycle, 1.0))
+    # ---- China: domestic output
+    s["ascend_capacity"] = s["ascend_capacity"] + p["ascend_lag_rate"] * (lev["ascend_invest"] - s["ascend_capacity"])
+    ascend_boost = p["ascend_max_boost"] * (1 - np.exp(-s["ascend_capacity"] / p["ascend_scale"]))
+    h_q0 = p["huawei_output_2025"] / sum((1 + p["huawei_growth_q"]) ** i for i in range(4))
+    noise_cn = np.exp(p["output_noise_cn"] * normals[:, 1] - 0.5 * p["output_noise_cn"] ** 2)
+    huawei = (h_q0 * (1 + p["huawei_growth_q"]) ** q * (1 + ascend_boost) * lev["hbm_factor"]
+              * (1 + p["litho_yield_boost"] * lev["litho_breakthrough"]) * noise_cn)
+    other = p["other_vs_huawei"] * huawei / np.maximum(lev["hbm_factor"], 0.2) * np.minimum(lev["hbm_factor"] + 0.3, 1.0)
+    # ---- China: imports (set by both sides' stances)
+    decoupled = lev["decouple_stage"] >= 3
+    accept = np.asarray([0.0, p["quota_fraction"], 1.0])[lev["cn_imports"].astype(int)] * ~decoupled
+    tension_drag = np.clip(1 - p["tension_import_drag"] * np.maximum(lev["tension"] - 50, 0), 0.3, 1.0)
+    h200_supply = np.asarray([0.0, p["h200_cbc_q"], p["h200_open_q"]])[lev["h200_exports"].astype(int)]
+    ramp = np.where(s.get("h200_prev", np.zeros(n)) > 0, 1.0, p["import_ramp"])
+    h200 = h200_supply * accept * tension_drag * ramp
+    b30a_ramp = np.where(s.get("b30a_prev", np.zeros(n)) > 0, 1.0, p["import_ramp"])
+    b30a = p["b30a_q"] * lev["b30a_licence"] * accept * tension_drag * b30a_ramp
+    h20 = p["h20_q"] * (lev["h20_controls"] == 0) * accept * tension_drag
+    s["h200_prev"], s["b30a_prev"] = h200, b30a
+    imports = h200 + b30a + h20
+    grey = (p["grey_q"] * (1 + p["grey_push"] * lev["grey"]) * (1 - p["smuggling_cut"] * lev["anti_smuggling"])
+            * (1 + p["grey_shortage"] * (imports < 0.5 * p["h200_cbc_q"])))
+    # ---- overseas cloud
+    chill = chill_level(p, lev)
+    subst = 1 - p["cloud_substitution"] * imports / (imports + p["cloud_subst_scale"])
+    rasa_cut = np.where(lev["rasa_stage"] >= 5,
+                        1 - p["rasa_cut"] * (1 - p["neocloud_leak"] * lev["neocloud"] * (lev["diffusion_rule"] == 0)),
+                        1.0)
+    refusal = 1 + p["cloud_refusal_boost"] * (2 - lev["cn_imports"]) / 2
+    target = (p["cloud_q0"] * (1 + p["cloud_growth_q"]) ** q * (1 + p["neocloud_boost"] * lev["neocloud"]) * refusal
+              * subst * (1 - chill) * rasa_cut * (1 - p["diffusion_cloud_cut"] * lev["diffusion_rule"])
+              * ~decoupled)
+    old_cloud = s["cn_cloud"]
+    s["cn_cloud"] = np.maximum(old_cloud + p["cloud_adjust"] * (target - old_cloud), 0.0)
+    new_cloud = np.maximum(s["cn_cloud"] - old_cloud, 0.0)
+    # ---- stocks: retire and age, then install this quarter's flows
+    stock_before = st.stocks.sum(axis=2)
+    retired = age_stocks(gd, st, lev["legacy_wear"])
+    st.stocks[:, US, 0] = us_out
+    st.stocks[:, IMPORT, 0] = imports
+    st.stocks[:, DOMESTIC, 0] = huawei + other
+    st.stocks[:, GREY, 0] = grey
+    cn_added = huawei + other + imports + grey + new_cloud
+    st.added[:, :-1] = st.added[:, 1:]
+    st.added[:, -1, 0] = us_out
+    st.added[:, -1, 1] = cn_added
+    s["us_added"], s["cn_added"] = us_out, cn_added
+    s["huawei_out"], s["other_out"], s["imports"], s["grey_flow"] = huawei, other, imports, grey
+    # ---- China's efficiency (ceiling: the Int4 floor)
+    algo_before = lev["cn_algo"].copy()
+    room = p["cn_algo_ceiling"] - lev["cn_algo"]
+    gain_drive = p["efficiency_step"] * room * np.minimum(lev["efficiency"], 1.0)
+    gain_open = p["open_source_algo"] * lev["open_source"] * (~decoupled) * np.maximum(room - gain_drive, 0) / p["cn_algo_ceiling"] * 4
+    _lev(gd, st, "cn_algo", lev["cn_algo"] + gain_drive + gain_open)
+    luck_before = lev["research_luck"].copy()
+    _lev(gd, st, "research_luck", lev["research_luck"] + p["research_noise_months"] * normals[:, 2])
+    # ---- market shares (units bought this quarter)
+    nv_units = (h20 * p["units_per_b300e_h20"] + h200 * p["units_per_b300e_h200"]
+                + b30a * p["units_per_b300e_b30a"] + grey * p["units_per_b300e_h200"])
+    hw_units = huawei * p["units_per_b300e_huawei"]
+    ot_units = other * p["units_per_b300e_other"]
+    a = p["share_smoothing"]
+    for key, num in (("nvidia_cn_share", nv_units), ("huawei_cn_share", hw_units)):
+        total = nv_units + hw_units + ot_units
+        tgt = 100.0 * num / np.maximum(total, 1.0)
+        s[key] = s[key] + a * (tgt - s[key])
+    # ---- CUDA lock-in
+    installed_nv = st.stocks[:, [LEGACY, IMPORT, GREY]].sum(axis=(1, 2))
+    nv_frac = installed_nv / np.maximum(installed_nv + st.stocks[:, DOMESTIC].sum(axis=1), 1.0)
+    lock_target = (p["lockin_base"] + p["lockin_span"] * nv_frac) * (1 - p["lockin_decuda"] * lev["decuda"])
+    s["cuda_lockin"] = s["cuda_lockin"] + p["lockin_adjust"] * (lock_target - s["cuda_lockin"])
+    # ---- global users
+    gap_prev = old_meters["capability_gap_months"]
+    app_target = (p["app_share_base"] + p["app_share_span"] * (1 / (1 + np.exp(gap_prev / p["app_gap_scale"])) - 0.3)
+                  + p["app_open_source"] * lev["open_source"] + p["app_ai_plus"] * lev["ai_plus"]
+                  + p["app_block_users"] * lev["block_cn_users"] + lev["app_shock"])
+    s["cn_global_app_share"] = np.clip(s["cn_global_app_share"] + p["app_adjust"] * (app_target - s["cn_global_app_share"]), 0, 100)
+    # ---- US money: capex, revenue (China sales count), bubble
+    s["us_capex"] = (p["us_capex_q0"] * (1 + p["us_capex_growth_q"]) ** (q + 1) * capex_cycle
+                     + p["stargate_capex_q"] * (lev["stargate"] > 0))
+    cn_sales = p["china_market_revenue"] * (h200 + b30a + h20) / 10000.0
+    s["us_revenue"] = (p["us_revenue_q0"] * (1 + p["us_revenue_growth_q"]) ** (q + 1)
+                       * (1 - p["block_users_revenue_loss"] * lev["block_cn_users"])
+                       * (1 - p["tariff_revenue_loss"] * lev["tariffs"])
+                       * (1 - p["burst_revenue_cut"] * lev["burst"])
+                       * (1 - 0.3 * decoupled * p["block_users_revenue_loss"] / 0.12)
+                       + cn_sales)
+    # ---- China's overbuild: centres, demand, utilisation, rent
+    growth = np.where(lev["centre_subsidy"] > 0, p["centre_growth_subsidy_q"], p["centre_growth_base_q"])
+    s["centre_capacity"] = s["centre_capacity"] * (1 + growth)
+    s["centre_demand"] = s["centre_demand"] * (1 + p["demand_growth_q"] + p["demand_ai_plus"] * lev["ai_plus"]
+                                               + p["demand_app_share"] * (s["cn_global_app_share"] - p["app_share_base"]))
+    s["centre_demand"] = np.minimum(s["centre_demand"], s["centre_capacity"] * 0.95)
+    util = 100.0 * s["centre_demand"] / s["centre_capacity"]
+    s["cn_rent_rmb"] = s["cn_rent_rmb"] * (1 + p["rent_elasticity"] * (util - p["rent_util_eq"])
+                                           - p["rent_import_drag"] * (h200 + b30a) / 100000.0)
+    s["cn_rent_rmb"] = np.clip(s["cn_rent_rmb"], gd.meters["cn_rent_rmb"].lo, gd.meters["cn_rent_rmb"].hi)
+    # ---- politics: tension relaxes, capital regenerates
+    t_before = lev["tension"].copy()
+    _lev(gd, st, "tension", lev["tension"] + p["tension_revert"] * (p["tension_base"] - lev["tension"]))
+    ledger.add("tension", "tensions ease with time", lev["tension"] - t_before)
+    for pc in ("us_political_capital", "cn_political_capital"):
+        b = lev[pc].copy()
+        _lev(gd, st, pc, lev[pc] + p["capital_regen"])
+        ledger.add(pc, "regained this quarter", lev[pc] - b)
+
+    # ---- meters and their causes
+    new = compute_meters(gd, st, ledger)
+    explain(gd, st, ledger, old_meters, new, stock_before, retired, dict(
+        us_out=us_out, huawei=huawei, other=other, imports=imports, grey=grey, cloud_delta=s["cn_cloud"] - old_cloud,
+        algo_before=algo_before, luck_before=luck_before))
+    # games already over keep their meters
+    for k in new:
+        new[k] = np.where(st.over, old_meters[k], new[k])
+    st.meters = new
+    # ---- victory
+    gap = new["capability_gap_months"]
+    st.streak[:, 0] = np.where(active & (gap >= p["us_decisive_gap"]), st.streak[:, 0] + 1, 0)
+    st.streak[:, 1] = np.where(active & (gap < 0), st.streak[:, 1] + 1, 0)
+    dq = p["decisive_quarters"]
+    last = q >= st.end
+    res = np.full(n, RESULT_NONE, np.int8)
+    res = np.where(st.streak[:, 1] >= dq, RESULT_CHINA, res)
+    res = np.where(st.streak[:, 0] >= dq, RESULT_US, res)
+    final = np.where(new["score"] >= p["win_margin"], RESULT_US,
+                     np.where(new["score"] <= -p["win_margin"], RESULT_CHINA, RESULT_DRAW))
+    res = np.where((res == RESULT_NONE) & last, final, res)
+    newly = active & (res != RESULT_NONE)
+    st.result = np.where(newly, res, st.result).astype(np.int8)
+    st.over = st.over | newly
+    # ---- upkeep of levers: pushes reset, shocks revert, programmes count down
+    for name, L in gd.levers.items():
+        v = lev[name]
+        if L.revert:
+            v = v + L.revert * (L.default - v)
+        if L.decay:
+            v = v - L.decay
+        if L.revert or L.decay:
+            _lev(gd, st, name, v, active)
+    st.q = q + 1
+    return taken, fired, revealed, ledger
+
+
+def explain(gd: GameData, st: State, L: Ledger, old: dict, new: dict, stock_before, retired, f) -> None:
+    """Split each meter's change into named causes (first-order shares; the remainder is booked too)."""
+    p, lev = gd.params, st.lev
+    eff = dom_eff(p, lev)
+    # US compute
+    L.add("us_compute", "new US chips", f["us_out"])
+    L.add("us_compute", "retirement", -retired[:, US])
+    # China compute, by channel
+    cn_causes = {
+        "domestic chips": (f["huawei"] + f["other"]) * eff,
+        "Nvidia imports": f["imports"],
+        "grey market": f["grey"],
+        "overseas cloud": f["cloud_delta"] * p["training_share_cloud"],
+        "legacy Nvidia retiring": -retired[:, LEGACY],
+        "other retirement": -(retired[:, IMPORT] + retired[:, GREY] + retired[:, DOMESTIC] * eff),
+    }
+    for k, v in cn_causes.items():
+        L.add("cn_compute", k, v)
+    us_causes = {"new US chips": f["us_out"], "US retirement": -retired[:, US]}
+    for meter, value in (("us_compute", new["us_compute"]), ("cn_compute", new["cn_compute"])):
+        L.close(meter, old[meter], value, "software adaptation (de-CUDA)")
+    # ratio: d(us/cn) ~ (1/cn) d us - (us/cn^2) d cn
+    us0, cn0 = old["us_compute"], np.maximum(old["cn_compute"], 1.0)
+    first_order(L, "stock_ratio", 1.0 / cn0, us_causes)
+    first_order(L, "stock_ratio", -us0 / cn0**2, cn_causes)
+    L.close("stock_ratio", old["stock_ratio"], new["stock_ratio"])
+    add = st.added.sum(axis=1)
+    L.add("added_ratio_4q", "US additions vs China's", new["added_ratio_4q"] - old["added_ratio_4q"])
+    del add
+    # capability gap (months): compute on each side, China's algorithms, luck
+    mpe = p["months_per_efold"]
+    L.add("capability_gap_months", "US compute", mpe * np.log(np.maximum(new["us_compute"], 1) / np.maximum(old["us_compute"], 1)))
+    L.add("capability_gap_months", "China compute", -mpe * np.log(np.maximum(new["cn_compute"], 1) / np.maximum(old["cn_compute"], 1)))
+    L.add("capability_gap_months", "China's algorithmic efficiency", -mpe * np.log(lev["cn_algo"] / f["algo_before"]))
+    L.add("capability_gap_months", "research breakthroughs and luck", lev["research_luck"] - f["luck_before"])
+    for meter in gd.meters:
+        if meter in ("us_compute", "cn_compute", "stock_ratio", "capability_gap_months", "score", "added_ratio_4q"):
+            if meter != "score":
+                L.close(meter, old[meter], new[meter])
+            continue
+        if meter in ("tension", "us_political_capital", "cn_political_capital"):
+            L.close(meter, old[meter], new[meter], "limits")
+            continue
+        label = {
+            "nvidia_cn_share": "this quarter's chip purchases",
+            "huawei_cn_share": "this quarter's chip purchases",
+            "cn_global_app_share": "capability, open source and app launches",
+            "cn_cloud_compute": "cloud demand, chilling and RASA",
+            "cloud_cost_ratio": "compliance-risk premium",
+            "cuda_lockin": "installed Nvidia vs domestic, de-CUDA",
+            "bubble_risk": "capex against revenue, sentiment",
+            "us_ai_capex": "capex plans, Stargate, the cycle",
+            "us_ai_revenue": "AI adoption, China sales, blocks and tariffs",
+            "cn_utilization": "centre building vs demand",
+            "cn_rent_rmb": "utilisation and imported supply",
+        }[meter]
+        L.add(meter, label, new[meter] - old[meter])
+    # score: by component
+    parts_old, parts_new = score_parts(gd, old), score_parts(gd, new)
+    for k in parts_new:
+        L.add("score", k, parts_new[k] - parts_old[k])
+    L.close("score", old["score"], new["score"], "limits")
