@@ -47,8 +47,13 @@ def _seed(seed: int | None) -> int:
 class Batch:
     """N games of one scenario advanced together: every array has a leading axis of length n."""
 
-    def __init__(self, scenario: str = DEFAULT_SCENARIO, n: int = 1, seed: int | None = None,
-                 data: GameData | None = None):
+    def __init__(
+        self,
+        scenario: str = DEFAULT_SCENARIO,
+        n: int = 1,
+        seed: int | None = None,
+        data: GameData | None = None,
+    ):
         if n < 1:
             raise ValueError("a batch needs at least one game")
         self.data = data or load_data()
@@ -143,8 +148,12 @@ class TurnResult:
 class Game:
     """One game: the API the terminal UI, the CLI and the AIs share. Use new_game() or load_game()."""
 
-    def __init__(self, scenario: str = DEFAULT_SCENARIO, seed: int | None = None,
-                 data: GameData | None = None):
+    def __init__(
+        self,
+        scenario: str = DEFAULT_SCENARIO,
+        seed: int | None = None,
+        data: GameData | None = None,
+    ):
         self._batch = Batch(scenario, 1, seed, data)
         self.history: list[dict[str, Any]] = []
         self._meter_history: list[dict[str, float]] = [self.meters]
@@ -214,12 +223,32 @@ class Game:
             if m.has_options:
                 current = self.data.levers[m.lever].options[int(round(st.lev[m.lever][0]))]
             legal = any(o.legal for o in opts)
-            reason = "" if legal else (opts[0].reason if len(opts) == 1 else
-                                       "; ".join(f"{o.name}: {o.reason}" for o in opts))
+            reason = (
+                ""
+                if legal
+                else (
+                    opts[0].reason
+                    if len(opts) == 1
+                    else "; ".join(f"{o.name}: {o.reason}" for o in opts)
+                )
+            )
             costs = [o.cost for o in opts if o.legal] or [o.cost for o in opts]
-            out.append(Move(m.id, m.name, side, m.group, min(costs),
-                            tuple(opts) if m.has_options else (), m.description, m.sources,
-                            m.covert, current, legal, reason))
+            out.append(
+                Move(
+                    m.id,
+                    m.name,
+                    side,
+                    m.group,
+                    min(costs),
+                    tuple(opts) if m.has_options else (),
+                    m.description,
+                    m.sources,
+                    m.covert,
+                    current,
+                    legal,
+                    reason,
+                )
+            )
         return out
 
     def legal_moves(self, side: str) -> list[Move]:
@@ -246,7 +275,9 @@ class Game:
             if isinstance(lst, str):
                 lst = [lst]
             spent = 0.0
-            pc = float(st.lev["us_political_capital" if side == "us" else "cn_political_capital"][0])
+            pc = float(
+                st.lev["us_political_capital" if side == "us" else "cn_political_capital"][0]
+            )
             for text in lst or []:
                 if text == "hold":
                     continue
@@ -261,8 +292,10 @@ class Game:
                     raise IllegalMove(f"{text!r} is not allowed now: {reason}")
                 spent += gd.moves[j].options[k].cost
                 if spent > pc + 1e-9:
-                    raise IllegalMove(f"{side}'s moves cost {spent:g} political capital, only {pc:.0f} available "
-                                      f"(the quarter's moves were not played)")
+                    raise IllegalMove(
+                        f"{side}'s moves cost {spent:g} political capital, only {pc:.0f} available "
+                        f"(the quarter's moves were not played)"
+                    )
                 choices[0, j] = k
         return choices
 
@@ -280,30 +313,54 @@ class Game:
             chosen["us"] = [moves["us"]]
         if isinstance(moves.get("china"), str):
             chosen["china"] = [moves["china"]]
-        covert = {side: [t for t in chosen[side] if gd.moves[gd.move_index[t.split(":")[0]]].covert]
-                  for side in SIDES}
-        record = {"quarter": quarter_name(played_q), "us": chosen["us"], "china": chosen["china"],
-                  "events": [gd.events[i].id for i in np.flatnonzero(fired[0])],
-                  "hidden": {side: list(covert[side]) for side in SIDES}}
+        covert = {
+            side: [t for t in chosen[side] if gd.moves[gd.move_index[t.split(":")[0]]].covert]
+            for side in SIDES
+        }
+        record = {
+            "quarter": quarter_name(played_q),
+            "us": chosen["us"],
+            "china": chosen["china"],
+            "events": [gd.events[i].id for i in np.flatnonzero(fired[0])],
+            "hidden": {side: list(covert[side]) for side in SIDES},
+        }
         newly: dict[str, list[str]] = {}
         for si, side in enumerate(SIDES):
             if revealed[0, si]:
                 for rec in (*self.history, record):
                     if rec["hidden"][side]:
-                        newly.setdefault(side, []).extend(f"{rec['quarter']} {t}" for t in rec["hidden"][side])
+                        newly.setdefault(side, []).extend(
+                            f"{rec['quarter']} {t}" for t in rec["hidden"][side]
+                        )
                         rec["hidden"][side] = []
         self.history.append(record)
         self._meter_history.append(after)
-        why = {m: dict(sorted(((c, float(v[0])) for c, v in causes.items() if abs(v[0]) > 1e-12),
-                              key=lambda cv: -abs(cv[1])))
-               for m, causes in ledger.causes.items() if m in after}
-        events = [EventReport(gd.events[i].id, gd.events[i].name, gd.events[i].headline)
-                  for i in np.flatnonzero(fired[0])]
+        why = {
+            m: dict(
+                sorted(
+                    ((c, float(v[0])) for c, v in causes.items() if abs(v[0]) > 1e-12),
+                    key=lambda cv: -abs(cv[1]),
+                )
+            )
+            for m, causes in ledger.causes.items()
+            if m in after
+        }
+        events = [
+            EventReport(gd.events[i].id, gd.events[i].name, gd.events[i].headline)
+            for i in np.flatnonzero(fired[0])
+        ]
         for inj in self._batch.scenario.injects:
             if inj.quarter == played_q:
                 events.insert(0, EventReport("inject", "Scripted", inj.headline))
-        return TurnResult(quarter_name(played_q), chosen, after,
-                          {k: after[k] - before[k] for k in after}, why, events, newly)
+        return TurnResult(
+            quarter_name(played_q),
+            chosen,
+            after,
+            {k: after[k] - before[k] for k in after},
+            why,
+            events,
+            newly,
+        )
 
     # -- views
     def observation(self, side: str) -> dict[str, Any]:
@@ -312,16 +369,33 @@ class Game:
         if side not in SIDES:
             raise ValueError(f"unknown side {side!r}")
         other = "china" if side == "us" else "us"
-        covert_levers = {m.lever for m in self.data.moves if m.covert and m.side == other and m.lever}
+        covert_levers = {
+            m.lever for m in self.data.moves if m.covert and m.side == other and m.lever
+        }
         policy = {k: v for k, v in self.policy().items() if k not in covert_levers}
         hist = []
         for rec in self.history:
             hidden = set(rec["hidden"][other])
             visible = [t for t in rec[other] if t not in hidden]
-            hist.append({"quarter": rec["quarter"], side: list(rec[side]), other: visible,
-                         "hidden_moves": len(hidden), "events": list(rec["events"])})
-        return {"side": side, "quarter": self.quarter, "scenario": self.scenario, "meters": self.meters,
-                "policy": policy, "history": hist, "over": self.over, "result": self.result}
+            hist.append(
+                {
+                    "quarter": rec["quarter"],
+                    side: list(rec[side]),
+                    other: visible,
+                    "hidden_moves": len(hidden),
+                    "events": list(rec["events"]),
+                }
+            )
+        return {
+            "side": side,
+            "quarter": self.quarter,
+            "scenario": self.scenario,
+            "meters": self.meters,
+            "policy": policy,
+            "history": hist,
+            "over": self.over,
+            "result": self.result,
+        }
 
     def clone(self) -> Game:
         other = object.__new__(Game)
@@ -334,15 +408,25 @@ class Game:
         h = hashlib.sha256()
         for arr in self._batch.state.arrays():
             h.update(np.ascontiguousarray(arr).tobytes())
-        h.update(json.dumps(self._batch.rng.bit_generator.state, sort_keys=True, default=str).encode())
+        h.update(
+            json.dumps(self._batch.rng.bit_generator.state, sort_keys=True, default=str).encode()
+        )
         return h.hexdigest()
 
     # -- saving
     def to_dict(self) -> dict[str, Any]:
-        return {"format": SAVE_FORMAT, "schema": SAVE_SCHEMA, "seed": self.seed, "scenario": self.scenario,
-                "data_digest": self.data.digest, "quarter": self.quarter,
-                "history": [{"quarter": r["quarter"], "us": r["us"], "china": r["china"]} for r in self.history],
-                "digest": self.digest()}
+        return {
+            "format": SAVE_FORMAT,
+            "schema": SAVE_SCHEMA,
+            "seed": self.seed,
+            "scenario": self.scenario,
+            "data_digest": self.data.digest,
+            "quarter": self.quarter,
+            "history": [
+                {"quarter": r["quarter"], "us": r["us"], "china": r["china"]} for r in self.history
+            ],
+            "digest": self.digest(),
+        }
 
     def save(self, path: str | Path, extra: dict[str, Any] | None = None) -> Path:
         """Write the game atomically (temp file + rename). `extra` (e.g. the player's side) is kept."""
@@ -385,7 +469,9 @@ def read_save(path: str | Path) -> dict[str, Any]:
     if not isinstance(body, dict) or body.get("format") != SAVE_FORMAT:
         raise SaveError(f"{p}: not a G2 save file")
     if body.get("schema") != SAVE_SCHEMA:
-        raise SaveError(f"{p}: save schema {body.get('schema')!r} is not supported (this G2 reads {SAVE_SCHEMA})")
+        raise SaveError(
+            f"{p}: save schema {body.get('schema')!r} is not supported (this G2 reads {SAVE_SCHEMA})"
+        )
     for key, kind in (("seed", int), ("scenario", str), ("history", list), ("digest", str)):
         if not isinstance(body.get(key), kind):
             raise SaveError(f"{p}: corrupt save: field {key!r} is missing or malformed")
@@ -406,9 +492,14 @@ def load_game(path: str | Path) -> Game:
         try:
             g.play_turn({"us": rec.get("us") or [], "china": rec.get("china") or []})
         except (IllegalMove, RuntimeError) as exc:
-            raise SaveError(f"{p}: history[{i}] ({rec.get('quarter')}) does not replay: {exc}") from None
+            raise SaveError(
+                f"{p}: history[{i}] ({rec.get('quarter')}) does not replay: {exc}"
+            ) from None
     if g.digest() != body["digest"]:
-        why = ("it was made with different game data" if body.get("data_digest") != g.data.digest
-               else "the file was altered")
+        why = (
+            "it was made with different game data"
+            if body.get("data_digest") != g.data.digest
+            else "the file was altered"
+        )
         raise SaveError(f"{p}: the replayed game does not match the saved digest ({why})")
     return g

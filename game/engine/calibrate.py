@@ -44,9 +44,12 @@ class CheckResult:
     check: Check
     value: float
     passed: bool
+    runs: int = 0
 
 
-def load_targets(path: str | Path | None = None, gd: GameData | None = None) -> tuple[list[Target], int, int]:
+def load_targets(
+    path: str | Path | None = None, gd: GameData | None = None
+) -> tuple[list[Target], int, int]:
     gd = gd or load_data()
     p = Path(path) if path else data_dir() / "calibration.yaml"
     doc = read(p)
@@ -77,12 +80,27 @@ def load_targets(path: str | Path | None = None, gd: GameData | None = None) -> 
             if not (isinstance(band, list) and len(band) == 2):
                 raise doc.error(f"{cw}.band", "expected [low, high]")
             try:
-                q = {k2: parse_quarter(c[k2]) if k2 in c else None for k2 in ("from", "to", "quarter")}
+                q = {
+                    k2: parse_quarter(c[k2]) if k2 in c else None
+                    for k2 in ("from", "to", "quarter")
+                }
             except ValueError as exc:
                 raise doc.error(cw, str(exc)) from None
-            checks.append(Check(c["metric"], c["of"], c.get("over"), q["from"], q["to"], q["quarter"],
-                                (float(band[0]), float(band[1])), str(c.get("show", band))))
-        targets.append(Target(t["id"], t["target"], src, t["scenario"], t["us"], t["china"], checks))
+            checks.append(
+                Check(
+                    c["metric"],
+                    c["of"],
+                    c.get("over"),
+                    q["from"],
+                    q["to"],
+                    q["quarter"],
+                    (float(band[0]), float(band[1])),
+                    str(c.get("show", band)),
+                )
+            )
+        targets.append(
+            Target(t["id"], t["target"], src, t["scenario"], t["us"], t["china"], checks)
+        )
     return targets, int(v.get("runs", 1000)), int(v.get("seed", 1))
 
 
@@ -113,7 +131,9 @@ def measure(tr: Trace, c: Check) -> np.ndarray:
     return value
 
 
-def calibrate(runs: int | None = None, seed: int | None = None, path: str | Path | None = None) -> list[CheckResult]:
+def calibrate(
+    runs: int | None = None, seed: int | None = None, path: str | Path | None = None
+) -> list[CheckResult]:
     gd = load_data()
     targets, default_runs, default_seed = load_targets(path, gd)
     runs = runs or default_runs
@@ -126,5 +146,5 @@ def calibrate(runs: int | None = None, seed: int | None = None, path: str | Path
         tr = run(t.scenario, us, cn, runs, seed, gd, until=last)
         for c in t.checks:
             value = float(np.median(measure(tr, c)))
-            out.append(CheckResult(t, c, value, c.band[0] <= value <= c.band[1]))
+            out.append(CheckResult(t, c, value, c.band[0] <= value <= c.band[1], runs))
     return out

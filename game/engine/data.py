@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -179,6 +180,11 @@ class GameData:
 # ----------------------------------------------------------------------------- helpers
 
 
+def did_you_mean(name: str, known) -> str:
+    close = difflib.get_close_matches(str(name), list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def _need(doc: Doc, obj: dict, key: str, where: str, kind: type | tuple = object) -> Any:
     if not isinstance(obj, dict) or key not in obj:
         raise doc.error(f"{where}.{key}" if where else key, "missing")
@@ -199,18 +205,24 @@ def _number(doc: Doc, val: Any, where: str) -> float:
     return float(val)
 
 
-def _check_sources(doc: Doc, obj: dict, where: str, figures: dict, required: bool) -> tuple[str, ...]:
+def _check_sources(
+    doc: Doc, obj: dict, where: str, figures: dict, required: bool
+) -> tuple[str, ...]:
     src = obj.get("sources", obj.get("source"))
     ids: list[str] = []
     if src is None:
         if required and "assumption" not in obj:
-            raise doc.error(where, "needs `source`/`sources` (a seeds/ figure id) or an `assumption:`")
+            raise doc.error(
+                where, "needs `source`/`sources` (a seeds/ figure id) or an `assumption:`"
+            )
         return ()
     key = "sources" if "sources" in obj else "source"
     for i, s in enumerate(src if isinstance(src, list) else [src]):
         if not isinstance(s, str) or s not in figures:
-            raise doc.error(f"{where}.{key}" + (f"[{i}]" if isinstance(src, list) else ""),
-                            f"unknown source figure {s!r} (not in seeds/)")
+            raise doc.error(
+                f"{where}.{key}" + (f"[{i}]" if isinstance(src, list) else ""),
+                f"unknown source figure {s!r} (not in seeds/)",
+            )
         ids.append(s)
     return tuple(ids)
 
@@ -226,11 +238,13 @@ def _effects(doc: Doc, obj: dict, where: str, levers: dict[str, Lever]) -> Effec
         for name, val in block.items():
             f = f"{where}.{kind}.{name}"
             if name not in levers:
-                raise doc.error(f, f"unknown lever {name!r}")
+                raise doc.error(f, f"unknown lever {name!r}{did_you_mean(name, levers)}")
             lev = levers[name]
             if kind == "set" and isinstance(val, str):
                 if val not in lev.options:
-                    raise doc.error(f, f"{val!r} is not an option of {name} ({', '.join(lev.options)})")
+                    raise doc.error(
+                        f, f"{val!r} is not an option of {name} ({', '.join(lev.options)})"
+                    )
                 val = lev.value_of(val)
             out[kind].append((name, _number(doc, val, f)))
     return Effects(tuple(out["add"]), tuple(out["set"]), tuple(out["mul"]))
@@ -248,7 +262,9 @@ def _requires(doc: Doc, obj: dict, where: str, levers: dict[str, Lever]) -> tupl
             raise doc.error(f"{w}.lever", f"unknown lever {name!r}")
         lo = _number(doc, r.get("min", -1e18), f"{w}.min")
         hi = _number(doc, r.get("max", 1e18), f"{w}.max")
-        out.append(Requirement(name, lo, hi, str(r.get("reason", f"needs {name} in [{lo:g}, {hi:g}]"))))
+        out.append(
+            Requirement(name, lo, hi, str(r.get("reason", f"needs {name} in [{lo:g}, {hi:g}]")))
+        )
     return tuple(out)
 
 
@@ -306,8 +322,18 @@ def load_levers(doc: Doc) -> dict[str, Lever]:
         side = spec.get("side")
         if side is not None and side not in SIDES:
             raise doc.error(f"{w}.side", f"expected us or china, got {side!r}")
-        out[name] = Lever(name, kind, default, lo, hi, float(spec.get("revert", 0.0)),
-                          float(spec.get("decay", 0.0)), options, side, str(spec.get("name", name)))
+        out[name] = Lever(
+            name,
+            kind,
+            default,
+            lo,
+            hi,
+            float(spec.get("revert", 0.0)),
+            float(spec.get("decay", 0.0)),
+            options,
+            side,
+            str(spec.get("name", name)),
+        )
     return out
 
 
@@ -316,9 +342,16 @@ def load_meters(doc: Doc, figures: dict) -> dict[str, Meter]:
     for name, spec in _need(doc, doc.value, "meters", "", dict).items():
         w = f"meters.{name}"
         src = _check_sources(doc, spec, w, figures, required=False)
-        out[name] = Meter(name, str(_need(doc, spec, "name", w, str)), str(spec.get("unit", "")),
-                          _need(doc, spec, "min", w, float), _need(doc, spec, "max", w, float),
-                          str(spec.get("fmt", "num")), str(spec.get("why", "")), src[0] if src else None)
+        out[name] = Meter(
+            name,
+            str(_need(doc, spec, "name", w, str)),
+            str(spec.get("unit", "")),
+            _need(doc, spec, "min", w, float),
+            _need(doc, spec, "max", w, float),
+            str(spec.get("fmt", "num")),
+            str(spec.get("why", "")),
+            src[0] if src else None,
+        )
     return out
 
 
@@ -346,24 +379,44 @@ def load_moves(doc: Doc, levers: dict[str, Lever], figures: dict) -> tuple[MoveD
             for oname, ospec in opts.items():
                 ow = f"{w}.options.{oname}"
                 if str(oname) not in levers[lever].options:
-                    raise doc.error(ow, f"{oname!r} is not an option of lever {lever} "
-                                        f"({', '.join(levers[lever].options)})")
+                    raise doc.error(
+                        ow,
+                        f"{oname!r} is not an option of lever {lever} "
+                        f"({', '.join(levers[lever].options)})",
+                    )
                 ospec = ospec or {}
-                options.append(Option(str(oname), levers[lever].value_of(str(oname)),
-                                      _need(doc, ospec, "cost", ow, float),
-                                      _effects(doc, ospec, ow, levers)))
+                options.append(
+                    Option(
+                        str(oname),
+                        levers[lever].value_of(str(oname)),
+                        _need(doc, ospec, "cost", ow, float),
+                        _effects(doc, ospec, ow, levers),
+                    )
+                )
         else:
-            options.append(Option("", 0.0, _need(doc, spec, "cost", w, float),
-                                   _effects(doc, spec, w, levers)))
-        moves.append(MoveDef(mid, str(_need(doc, spec, "name", w, str)), side,
-                             str(spec.get("group", "Other")), str(spec.get("description", "")),
-                             sources, lever, tuple(options), _requires(doc, spec, w, levers),
-                             bool(spec.get("covert", False))))
+            options.append(
+                Option("", 0.0, _need(doc, spec, "cost", w, float), _effects(doc, spec, w, levers))
+            )
+        moves.append(
+            MoveDef(
+                mid,
+                str(_need(doc, spec, "name", w, str)),
+                side,
+                str(spec.get("group", "Other")),
+                str(spec.get("description", "")),
+                sources,
+                lever,
+                tuple(options),
+                _requires(doc, spec, w, levers),
+                bool(spec.get("covert", False)),
+            )
+        )
     return tuple(moves)
 
 
-def load_events(doc: Doc, levers: dict[str, Lever], meters: dict[str, Meter],
-                figures: dict) -> tuple[EventDef, ...]:
+def load_events(
+    doc: Doc, levers: dict[str, Lever], meters: dict[str, Meter], figures: dict
+) -> tuple[EventDef, ...]:
     events = []
     for i, spec in enumerate(_top_list(doc, "events")):
         w = f"events[{i}]"
@@ -376,17 +429,35 @@ def load_events(doc: Doc, levers: dict[str, Lever], meters: dict[str, Meter],
         reveals = spec.get("reveals")
         if reveals is not None and reveals not in SIDES:
             raise doc.error(f"{w}.reveals", "expected us or china")
-        events.append(EventDef(eid, str(_need(doc, spec, "name", w, str)),
-                               str(spec.get("headline", "")), _need(doc, spec, "chance", w, float),
-                               tuple(mods), _requires(doc, spec, w, levers),
-                               _effects(doc, spec, w, levers), bool(spec.get("once", False)),
-                               reveals, _check_sources(doc, spec, w, figures, required=True)))
+        events.append(
+            EventDef(
+                eid,
+                str(_need(doc, spec, "name", w, str)),
+                str(spec.get("headline", "")),
+                _need(doc, spec, "chance", w, float),
+                tuple(mods),
+                _requires(doc, spec, w, levers),
+                _effects(doc, spec, w, levers),
+                bool(spec.get("once", False)),
+                reveals,
+                _check_sources(doc, spec, w, figures, required=True),
+            )
+        )
     return tuple(events)
 
 
 STOCK_CHANNELS = ("us", "cn_legacy", "cn_import", "cn_domestic", "cn_grey")
-STATE_KEYS = ("cn_cloud", "nvidia_cn_share", "huawei_cn_share", "cn_global_app_share", "cuda_lockin",
-              "cn_utilization", "cn_rent_rmb", "ascend_capacity", "subsidy_level")
+STATE_KEYS = (
+    "cn_cloud",
+    "nvidia_cn_share",
+    "huawei_cn_share",
+    "cn_global_app_share",
+    "cuda_lockin",
+    "cn_utilization",
+    "cn_rent_rmb",
+    "ascend_capacity",
+    "subsidy_level",
+)
 
 
 def load_scenario(doc: Doc, levers: dict[str, Lever], figures: dict) -> Scenario:
@@ -410,7 +481,10 @@ def load_scenario(doc: Doc, levers: dict[str, Lever], figures: dict) -> Scenario
         w = f"stocks.{ch}"
         _check_sources(doc, spec, w, figures, required=True)
         amount = _need(doc, spec, "b300e", w, float)
-        a0, a1 = int(_need(doc, spec, "age_min", w, float)), int(_need(doc, spec, "age_max", w, float))
+        a0, a1 = (
+            int(_need(doc, spec, "age_min", w, float)),
+            int(_need(doc, spec, "age_max", w, float)),
+        )
         if amount < 0 or not 0 <= a0 <= a1 < 24:
             raise doc.error(w, "needs b300e >= 0 and 0 <= age_min <= age_max < 24")
         stocks[ch] = (amount, a0, a1)
@@ -418,11 +492,15 @@ def load_scenario(doc: Doc, levers: dict[str, Lever], figures: dict) -> Scenario
     for name, val in (v.get("levers") or {}).items():
         w = f"levers.{name}"
         if name not in levers:
-            raise doc.error(w, f"unknown lever {name!r}")
+            raise doc.error(w, f"unknown lever {name!r}{did_you_mean(name, levers)}")
         L = levers[name]
         if isinstance(val, str):
             if val not in L.options:
-                raise doc.error(w, f"{val!r} is not an option of {name} ({', '.join(L.options)})")
+                raise doc.error(
+                    w,
+                    f"{val!r} is not an option of {name} ({', '.join(L.options)})"
+                    f"{did_you_mean(val, L.options)}",
+                )
             val = L.value_of(val)
         val = _number(doc, val, w)
         if not L.lo <= val <= L.hi:
@@ -445,8 +523,18 @@ def load_scenario(doc: Doc, levers: dict[str, Lever], figures: dict) -> Scenario
         if not start <= q <= end:
             raise doc.error(f"{w}.quarter", f"{quarter_name(q)} is outside the scenario")
         injects.append(Inject(q, str(spec.get("headline", "")), _effects(doc, spec, w, levers)))
-    return Scenario(sid, str(_need(doc, v, "name", "", str)), str(v.get("briefing", "")).strip(),
-                    start, end, stocks, lev, state, tuple(injects), doc.path)
+    return Scenario(
+        sid,
+        str(_need(doc, v, "name", "", str)),
+        str(v.get("briefing", "")).strip(),
+        start,
+        end,
+        stocks,
+        lev,
+        state,
+        tuple(injects),
+        doc.path,
+    )
 
 
 def _merged(doc: Doc, raw: dict[str, Doc], seen: tuple[str, ...] = ()) -> Doc:
@@ -470,7 +558,9 @@ def _merged(doc: Doc, raw: dict[str, Doc], seen: tuple[str, ...] = ()) -> Doc:
     return Doc(doc.path, merged, lines)
 
 
-def load_scenarios(folder: Path, levers: dict[str, Lever], figures: dict, digest=None) -> list[Scenario]:
+def load_scenarios(
+    folder: Path, levers: dict[str, Lever], figures: dict, digest=None
+) -> list[Scenario]:
     raw: dict[str, Doc] = {}
     for path in sorted(folder.glob("*.yaml")):
         if digest is not None:
@@ -496,7 +586,9 @@ def load_data(folder: str | None = None) -> GameData:
     moves = load_moves(docs["moves"], levers, figures)
     events = load_events(docs["events"], levers, meters, figures)
     scenarios = {sc.id: sc for sc in load_scenarios(base / "scenarios", levers, figures, digest)}
-    gd = GameData(params, levers, meters, moves, events, scenarios, figures, digest.hexdigest()[:16])
+    gd = GameData(
+        params, levers, meters, moves, events, scenarios, figures, digest.hexdigest()[:16]
+    )
     gd.move_index.update({m.id: i for i, m in enumerate(moves)})
     return gd
 
@@ -532,7 +624,9 @@ def validate_file(path: str | Path) -> list[str]:
 
             load_targets(p, gd)
         else:
-            raise doc.error("", "not a recognised G2 file (scenario, plan, moves, events, params, ...)")
+            raise doc.error(
+                "", "not a recognised G2 file (scenario, plan, moves, events, params, ...)"
+            )
     except DataError as exc:
         return [str(exc)]
     return []

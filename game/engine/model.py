@@ -28,7 +28,9 @@ class Ledger:
         arr = np.broadcast_to(np.asarray(delta, dtype=float), (self.n,))
         d[cause] = d[cause] + arr if cause in d else arr.copy()
 
-    def close(self, meter: str, old: np.ndarray, new: np.ndarray, rest: str = "interaction") -> None:
+    def close(
+        self, meter: str, old: np.ndarray, new: np.ndarray, rest: str = "interaction"
+    ) -> None:
         """Book whatever the recorded causes do not explain (compounding, clipping) so causes sum exactly."""
         d = self.causes.setdefault(meter, {})
         explained = sum(d.values()) if d else np.zeros(self.n)
@@ -65,14 +67,26 @@ class State:
     streak: np.ndarray  # (n, 2) consecutive decisive quarters for us, china
     over: np.ndarray
     result: np.ndarray
-    covert_hidden: np.ndarray = field(default=None)  # (n,) china covert moves not yet revealed (count)
+    covert_hidden: np.ndarray = field(
+        default=None
+    )  # (n,) china covert moves not yet revealed (count)
 
     def copy(self) -> State:
-        return State(self.n, self.q, self.end, {k: v.copy() for k, v in self.lev.items()},
-                     self.stocks.copy(), {k: v.copy() for k, v in self.s.items()},
-                     {k: v.copy() for k, v in self.meters.items()}, self.added.copy(),
-                     self.fired.copy(), self.streak.copy(), self.over.copy(), self.result.copy(),
-                     None if self.covert_hidden is None else self.covert_hidden.copy())
+        return State(
+            self.n,
+            self.q,
+            self.end,
+            {k: v.copy() for k, v in self.lev.items()},
+            self.stocks.copy(),
+            {k: v.copy() for k, v in self.s.items()},
+            {k: v.copy() for k, v in self.meters.items()},
+            self.added.copy(),
+            self.fired.copy(),
+            self.streak.copy(),
+            self.over.copy(),
+            self.result.copy(),
+            None if self.covert_hidden is None else self.covert_hidden.copy(),
+        )
 
     def arrays(self):
         """Every array of the state, in a fixed order (for digests)."""
@@ -107,9 +121,21 @@ def initial_state(gd: GameData, sc: Scenario, n: int) -> State:
     s["us_revenue"] = np.full(n, p["us_revenue_q0"] * (1 + p["us_revenue_growth_q"]) ** sc.start)
     s["nvidia_units"] = np.zeros(n)
     s["domestic_units"] = np.zeros(n)
-    state = State(n, sc.start, sc.end, lev, stocks, s, {}, np.zeros((n, 4, 2)),
-                  np.zeros((n, len(gd.events)), bool), np.zeros((n, 2), int),
-                  np.zeros(n, bool), np.zeros(n, np.int8), np.zeros(n, int))
+    state = State(
+        n,
+        sc.start,
+        sc.end,
+        lev,
+        stocks,
+        s,
+        {},
+        np.zeros((n, 4, 2)),
+        np.zeros((n, len(gd.events)), bool),
+        np.zeros((n, 2), int),
+        np.zeros(n, bool),
+        np.zeros(n, np.int8),
+        np.zeros(n, int),
+    )
     state.meters = compute_meters(gd, state, Ledger(n), first=True)
     return state
 
@@ -126,8 +152,11 @@ def _lev(gd: GameData, st: State, name: str, value: np.ndarray, mask=None) -> No
         st.lev[name] = np.where(mask, v, st.lev[name])
 
 
-LEDGER_LEVERS = {"tension": "tension", "us_political_capital": "us_political_capital",
-                 "cn_political_capital": "cn_political_capital"}
+LEDGER_LEVERS = {
+    "tension": "tension",
+    "us_political_capital": "us_political_capital",
+    "cn_political_capital": "cn_political_capital",
+}
 
 
 def apply_effects(gd: GameData, st: State, effects, mask: np.ndarray, ledger: Ledger, label: str):
@@ -213,7 +242,9 @@ def legal_mask(gd: GameData, st: State, j: int, k: int) -> tuple[np.ndarray, str
         ok &= good
     good = st.lev[pc_name] >= opt.cost
     if not reason and not good.all():
-        reason = f"costs {opt.cost:g} political capital, {float(st.lev[pc_name].min()):.0f} available"
+        reason = (
+            f"costs {opt.cost:g} political capital, {float(st.lev[pc_name].min()):.0f} available"
+        )
     ok &= good
     return ok, reason
 
@@ -275,8 +306,9 @@ def dom_eff(p, lev) -> np.ndarray:
     return p["dom_eff_base"] + p["dom_eff_decuda"] * lev["decuda"]
 
 
-def compute_meters(gd: GameData, st: State, ledger: Ledger, first: bool = False,
-                   flows: dict | None = None) -> dict[str, np.ndarray]:
+def compute_meters(
+    gd: GameData, st: State, ledger: Ledger, first: bool = False, flows: dict | None = None
+) -> dict[str, np.ndarray]:
     """Derive the visible meters from the state (after a step, or at the start)."""
     p, lev, s = gd.params, st.lev, st.s
     stock = st.stocks.sum(axis=2)
@@ -289,25 +321,37 @@ def compute_meters(gd: GameData, st: State, ledger: Ledger, first: bool = False,
     m["cn_compute"] = cn
     m["stock_ratio"] = us / np.maximum(cn, 1.0)
     add = st.added.sum(axis=1)
-    m["added_ratio_4q"] = np.where(add[:, 1] > 0, add[:, 0] / np.maximum(add[:, 1], 1.0),
-                                   m["stock_ratio"])
+    m["added_ratio_4q"] = np.where(
+        add[:, 1] > 0, add[:, 0] / np.maximum(add[:, 1], 1.0), m["stock_ratio"]
+    )
     training_us = np.log(np.maximum(us, 1.0))
-    training_cn = np.log(np.maximum(cn, 1.0) * lev["cn_algo"] * (1 + p["talent_step"] * lev["talent"]))
-    m["capability_gap_months"] = (training_us - training_cn) * p["months_per_efold"] \
-        + p["gap_offset_months"] + lev["research_luck"]
+    training_cn = np.log(
+        np.maximum(cn, 1.0) * lev["cn_algo"] * (1 + p["talent_step"] * lev["talent"])
+    )
+    m["capability_gap_months"] = (
+        (training_us - training_cn) * p["months_per_efold"]
+        + p["gap_offset_months"]
+        + lev["research_luck"]
+    )
     m["nvidia_cn_share"] = s["nvidia_cn_share"]
     m["huawei_cn_share"] = s["huawei_cn_share"]
     m["cn_global_app_share"] = s["cn_global_app_share"]
     m["cn_cloud_compute"] = s["cn_cloud"]
     chill = chill_level(p, lev)
     own = p["own_capex_per_b300e"] / p["own_life_q"] + p["own_opex_q"]
-    m["cloud_cost_ratio"] = p["cloud_price_q"] * (1 + p["cloud_risk_premium"] * chill / p["chill_max"]) / own
+    m["cloud_cost_ratio"] = (
+        p["cloud_price_q"] * (1 + p["cloud_risk_premium"] * chill / p["chill_max"]) / own
+    )
     m["cuda_lockin"] = s["cuda_lockin"]
     m["us_ai_capex"] = s["us_capex"]
     m["us_ai_revenue"] = s["us_revenue"]
     ratio = np.log(np.maximum(s["us_capex"], 1e-6) / np.maximum(s["us_revenue"], 1e-6))
-    m["bubble_risk"] = 100.0 / (1.0 + np.exp(-(ratio - p["bubble_mid"]) / p["bubble_scale"])) \
-        + p["bubble_concentration"] + lev["bubble_sentiment"] - 30.0 * lev["burst"]
+    m["bubble_risk"] = (
+        100.0 / (1.0 + np.exp(-(ratio - p["bubble_mid"]) / p["bubble_scale"]))
+        + p["bubble_concentration"]
+        + lev["bubble_sentiment"]
+        - 30.0 * lev["burst"]
+    )
     m["cn_utilization"] = 100.0 * s["centre_demand"] / s["centre_capacity"]
     m["cn_rent_rmb"] = s["cn_rent_rmb"]
     m["tension"] = lev["tension"]
@@ -334,12 +378,17 @@ def score_parts(gd: GameData, m: dict[str, np.ndarray]) -> dict[str, np.ndarray]
         return np.clip(x, -1.0, 1.0)
 
     return {
-        "capability": p["score_w_gap"] * np.tanh((m["capability_gap_months"] - p["score_gap_par"]) / p["score_gap_scale"]),
-        "China's chip market": p["score_w_market"] * part((m["nvidia_cn_share"] - m["huawei_cn_share"]) / 60.0),
-        "global users": p["score_w_apps"] * part((p["score_app_par"] - m["cn_global_app_share"]) / p["score_app_par"]),
-        "US bubble": p["score_w_bubble"] * part((50.0 - m["bubble_risk"]) / 50.0),
-        "CUDA lock-in": p["score_w_lockin"] * part((m["cuda_lockin"] - p["score_lockin_par"]) / 40.0),
-        "China's overbuild": p["score_w_overbuild"] * part((p["score_util_par"] - m["cn_utilization"]) / p["score_util_par"]),
+        "capability": p["score_w_gap"]
+        * np.tanh((m["capability_gap_months"] - p["score_gap_par"]) / p["score_gap_scale"]),
+        "China's chip market": p["score_w_market"]
+        * part((m["nvidia_cn_share"] - m["huawei_cn_share"]) / 60.0),
+        "global users": p["score_w_apps"]
+        * part((p["score_app_par"] - m["cn_global_app_share"]) / p["score_app_par"]),
+        "US bubble": p["score_w_bubble"] * part((p["score_bubble_par"] - m["bubble_risk"]) / 50.0),
+        "CUDA lock-in": p["score_w_lockin"]
+        * part((m["cuda_lockin"] - p["score_lockin_par"]) / 40.0),
+        "China's overbuild": p["score_w_overbuild"]
+        * part((p["score_util_par"] - m["cn_utilization"]) / p["score_util_par"]),
     }
 
 
@@ -362,7 +411,9 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
     taken = apply_moves(gd, st, choices, ledger)
     for inj in sc.injects:
         if inj.quarter == q:
-            apply_effects(gd, st, inj.effects, active, ledger, "scripted: " + (inj.headline or "inject"))
+            apply_effects(
+                gd, st, inj.effects, active, ledger, "scripted: " + (inj.headline or "inject")
+            )
     fired, revealed = fire_events(gd, st, uniforms[:, :-1], ledger)
     reveal_draw = uniforms[:, -1] < p["reveal_chance"]
     revealed[:, 1] |= reveal_draw
@@ -371,26 +422,49 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
     lev, s = st.lev, st.s
     # ---- US production and installs
     g_us = p["us_output_2025"] / sum((1 + p["us_output_growth_q"]) ** i for i in range(4))
-    s["subsidy_level"] = s["subsidy_level"] + (lev["subsidy"] - s["subsidy_level"]) / p["us_subsidy_lag_q"]
+    s["subsidy_level"] = (
+        s["subsidy_level"] + (lev["subsidy"] - s["subsidy_level"]) / p["us_subsidy_lag_q"]
+    )
     capex_cycle = lev["capex_factor"]
-    us_out = (g_us * (1 + p["us_output_growth_q"]) ** q
-              * np.exp(p["us_output_noise"] * normals[:, 0] - 0.5 * p["us_output_noise"] ** 2)
-              * (1 + p["us_subsidy_boost"] * s["subsidy_level"])
-              * (1 + p["stargate_output_boost"] * (lev["stargate"] > 0))
-              * lev["us_energy_factor"] * np.minimum(capex_cycle, 1.0))
+    us_out = (
+        g_us
+        * (1 + p["us_output_growth_q"]) ** q
+        * np.exp(p["us_output_noise"] * normals[:, 0] - 0.5 * p["us_output_noise"] ** 2)
+        * (1 + p["us_subsidy_boost"] * s["subsidy_level"])
+        * (1 + p["stargate_output_boost"] * (lev["stargate"] > 0))
+        * lev["us_energy_factor"]
+        * np.minimum(capex_cycle, 1.0)
+    )
     # ---- China: domestic output
-    s["ascend_capacity"] = s["ascend_capacity"] + p["ascend_lag_rate"] * (lev["ascend_invest"] - s["ascend_capacity"])
+    s["ascend_capacity"] = s["ascend_capacity"] + p["ascend_lag_rate"] * (
+        lev["ascend_invest"] - s["ascend_capacity"]
+    )
     ascend_boost = p["ascend_max_boost"] * (1 - np.exp(-s["ascend_capacity"] / p["ascend_scale"]))
     h_q0 = p["huawei_output_2025"] / sum((1 + p["huawei_growth_q"]) ** i for i in range(4))
     noise_cn = np.exp(p["output_noise_cn"] * normals[:, 1] - 0.5 * p["output_noise_cn"] ** 2)
-    huawei = (h_q0 * (1 + p["huawei_growth_q"]) ** q * (1 + ascend_boost) * lev["hbm_factor"]
-              * (1 + p["litho_yield_boost"] * lev["litho_breakthrough"]) * noise_cn)
-    other = p["other_vs_huawei"] * huawei / np.maximum(lev["hbm_factor"], 0.2) * np.minimum(lev["hbm_factor"] + 0.3, 1.0)
+    huawei = (
+        h_q0
+        * (1 + p["huawei_growth_q"]) ** q
+        * (1 + ascend_boost)
+        * lev["hbm_factor"]
+        * (1 + p["litho_yield_boost"] * lev["litho_breakthrough"])
+        * noise_cn
+    )
+    other = (
+        p["other_vs_huawei"]
+        * huawei
+        / np.maximum(lev["hbm_factor"], 0.2)
+        * np.minimum(lev["hbm_factor"] + 0.3, 1.0)
+    )
     # ---- China: imports (set by both sides' stances)
     decoupled = lev["decouple_stage"] >= 3
     accept = np.asarray([0.0, p["quota_fraction"], 1.0])[lev["cn_imports"].astype(int)] * ~decoupled
-    tension_drag = np.clip(1 - p["tension_import_drag"] * np.maximum(lev["tension"] - 50, 0), 0.3, 1.0)
-    h200_supply = np.asarray([0.0, p["h200_cbc_q"], p["h200_open_q"]])[lev["h200_exports"].astype(int)]
+    tension_drag = np.clip(
+        1 - p["tension_import_drag"] * np.maximum(lev["tension"] - 50, 0), 0.3, 1.0
+    )
+    h200_supply = np.asarray([0.0, p["h200_cbc_q"], p["h200_open_q"]])[
+        lev["h200_exports"].astype(int)
+    ]
     ramp = np.where(s.get("h200_prev", np.zeros(n)) > 0, 1.0, p["import_ramp"])
     h200 = h200_supply * accept * tension_drag * ramp
     b30a_ramp = np.where(s.get("b30a_prev", np.zeros(n)) > 0, 1.0, p["import_ramp"])
@@ -398,18 +472,33 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
     h20 = p["h20_q"] * (lev["h20_controls"] == 0) * accept * tension_drag
     s["h200_prev"], s["b30a_prev"] = h200, b30a
     imports = h200 + b30a + h20
-    grey = (p["grey_q"] * (1 + p["grey_push"] * lev["grey"]) * (1 - p["smuggling_cut"] * lev["anti_smuggling"])
-            * (1 + p["grey_shortage"] * (imports < 0.5 * p["h200_cbc_q"])))
+    grey = (
+        p["grey_q"]
+        * (1 + p["grey_push"] * lev["grey"])
+        * (1 - p["smuggling_cut"] * lev["anti_smuggling"])
+        * (1 + p["grey_shortage"] * (imports < 0.5 * p["h200_cbc_q"]))
+    )
     # ---- overseas cloud
     chill = chill_level(p, lev)
     subst = 1 - p["cloud_substitution"] * imports / (imports + p["cloud_subst_scale"])
-    rasa_cut = np.where(lev["rasa_stage"] >= 5,
-                        1 - p["rasa_cut"] * (1 - p["neocloud_leak"] * lev["neocloud"] * (lev["diffusion_rule"] == 0)),
-                        1.0)
+    rasa_cut = np.where(
+        lev["rasa_stage"] >= 5,
+        1
+        - p["rasa_cut"] * (1 - p["neocloud_leak"] * lev["neocloud"] * (lev["diffusion_rule"] == 0)),
+        1.0,
+    )
     refusal = 1 + p["cloud_refusal_boost"] * (2 - lev["cn_imports"]) / 2
-    target = (p["cloud_q0"] * (1 + p["cloud_growth_q"]) ** q * (1 + p["neocloud_boost"] * lev["neocloud"]) * refusal
-              * subst * (1 - chill) * rasa_cut * (1 - p["diffusion_cloud_cut"] * lev["diffusion_rule"])
-              * ~decoupled)
+    target = (
+        p["cloud_q0"]
+        * (1 + p["cloud_growth_q"]) ** q
+        * (1 + p["neocloud_boost"] * lev["neocloud"])
+        * refusal
+        * subst
+        * (1 - chill)
+        * rasa_cut
+        * (1 - p["diffusion_cloud_cut"] * lev["diffusion_rule"])
+        * ~decoupled
+    )
     old_cloud = s["cn_cloud"]
     s["cn_cloud"] = np.maximum(old_cloud + p["cloud_adjust"] * (target - old_cloud), 0.0)
     new_cloud = np.maximum(s["cn_cloud"] - old_cloud, 0.0)
@@ -430,13 +519,24 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
     algo_before = lev["cn_algo"].copy()
     room = p["cn_algo_ceiling"] - lev["cn_algo"]
     gain_drive = p["efficiency_step"] * room * np.minimum(lev["efficiency"], 1.0)
-    gain_open = p["open_source_algo"] * lev["open_source"] * (~decoupled) * np.maximum(room - gain_drive, 0) / p["cn_algo_ceiling"] * 4
+    gain_open = (
+        p["open_source_algo"]
+        * lev["open_source"]
+        * (~decoupled)
+        * np.maximum(room - gain_drive, 0)
+        / p["cn_algo_ceiling"]
+        * 4
+    )
     _lev(gd, st, "cn_algo", lev["cn_algo"] + gain_drive + gain_open)
     luck_before = lev["research_luck"].copy()
     _lev(gd, st, "research_luck", lev["research_luck"] + p["research_noise_months"] * normals[:, 2])
     # ---- market shares (units bought this quarter)
-    nv_units = (h20 * p["units_per_b300e_h20"] + h200 * p["units_per_b300e_h200"]
-                + b30a * p["units_per_b300e_b30a"] + grey * p["units_per_b300e_h200"])
+    nv_units = (
+        h20 * p["units_per_b300e_h20"]
+        + h200 * p["units_per_b300e_h200"]
+        + b30a * p["units_per_b300e_b30a"]
+        + grey * p["units_per_b300e_h200"]
+    )
     hw_units = huawei * p["units_per_b300e_huawei"]
     ot_units = other * p["units_per_b300e_other"]
     a = p["share_smoothing"]
@@ -447,37 +547,66 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
     # ---- CUDA lock-in
     installed_nv = st.stocks[:, [LEGACY, IMPORT, GREY]].sum(axis=(1, 2))
     nv_frac = installed_nv / np.maximum(installed_nv + st.stocks[:, DOMESTIC].sum(axis=1), 1.0)
-    lock_target = (p["lockin_base"] + p["lockin_span"] * nv_frac) * (1 - p["lockin_decuda"] * lev["decuda"])
+    lock_target = (p["lockin_base"] + p["lockin_span"] * nv_frac) * (
+        1 - p["lockin_decuda"] * lev["decuda"]
+    )
     s["cuda_lockin"] = s["cuda_lockin"] + p["lockin_adjust"] * (lock_target - s["cuda_lockin"])
     # ---- global users
     gap_prev = old_meters["capability_gap_months"]
-    app_target = (p["app_share_base"] + p["app_share_span"] * (1 / (1 + np.exp(gap_prev / p["app_gap_scale"])) - 0.3)
-                  + p["app_open_source"] * lev["open_source"] + p["app_ai_plus"] * lev["ai_plus"]
-                  + p["app_block_users"] * lev["block_cn_users"] + lev["app_shock"])
-    s["cn_global_app_share"] = np.clip(s["cn_global_app_share"] + p["app_adjust"] * (app_target - s["cn_global_app_share"]), 0, 100)
+    app_target = (
+        p["app_share_base"]
+        + p["app_share_span"] * (1 / (1 + np.exp(gap_prev / p["app_gap_scale"])) - 0.3)
+        + p["app_open_source"] * lev["open_source"]
+        + p["app_ai_plus"] * lev["ai_plus"]
+        + p["app_block_users"] * lev["block_cn_users"]
+        + lev["app_shock"]
+    )
+    s["cn_global_app_share"] = np.clip(
+        s["cn_global_app_share"] + p["app_adjust"] * (app_target - s["cn_global_app_share"]), 0, 100
+    )
     # ---- US money: capex, revenue (China sales count), bubble
-    s["us_capex"] = (p["us_capex_q0"] * (1 + p["us_capex_growth_q"]) ** (q + 1) * capex_cycle
-                     + p["stargate_capex_q"] * (lev["stargate"] > 0))
+    s["us_capex"] = p["us_capex_q0"] * (1 + p["us_capex_growth_q"]) ** (q + 1) * capex_cycle + p[
+        "stargate_capex_q"
+    ] * (lev["stargate"] > 0)
     cn_sales = p["china_market_revenue"] * (h200 + b30a + h20) / 10000.0
-    s["us_revenue"] = (p["us_revenue_q0"] * (1 + p["us_revenue_growth_q"]) ** (q + 1)
-                       * (1 - p["block_users_revenue_loss"] * lev["block_cn_users"])
-                       * (1 - p["tariff_revenue_loss"] * lev["tariffs"])
-                       * (1 - p["burst_revenue_cut"] * lev["burst"])
-                       * (1 - 0.3 * decoupled * p["block_users_revenue_loss"] / 0.12)
-                       + cn_sales)
+    s["us_revenue"] = (
+        p["us_revenue_q0"]
+        * (1 + p["us_revenue_growth_q"]) ** (q + 1)
+        * (1 - p["block_users_revenue_loss"] * lev["block_cn_users"])
+        * (1 - p["tariff_revenue_loss"] * lev["tariffs"])
+        * (1 - p["burst_revenue_cut"] * lev["burst"])
+        * (1 - 0.3 * decoupled * p["block_users_revenue_loss"] / 0.12)
+        + cn_sales
+    )
     # ---- China's overbuild: centres, demand, utilisation, rent
-    growth = np.where(lev["centre_subsidy"] > 0, p["centre_growth_subsidy_q"], p["centre_growth_base_q"])
+    growth = np.where(
+        lev["centre_subsidy"] > 0, p["centre_growth_subsidy_q"], p["centre_growth_base_q"]
+    )
     s["centre_capacity"] = s["centre_capacity"] * (1 + growth)
-    s["centre_demand"] = s["centre_demand"] * (1 + p["demand_growth_q"] + p["demand_ai_plus"] * lev["ai_plus"]
-                                               + p["demand_app_share"] * (s["cn_global_app_share"] - p["app_share_base"]))
+    s["centre_demand"] = s["centre_demand"] * (
+        1
+        + p["demand_growth_q"]
+        + p["demand_ai_plus"] * lev["ai_plus"]
+        + p["demand_app_share"] * (s["cn_global_app_share"] - p["app_share_base"])
+    )
     s["centre_demand"] = np.minimum(s["centre_demand"], s["centre_capacity"] * 0.95)
     util = 100.0 * s["centre_demand"] / s["centre_capacity"]
-    s["cn_rent_rmb"] = s["cn_rent_rmb"] * (1 + p["rent_elasticity"] * (util - p["rent_util_eq"])
-                                           - p["rent_import_drag"] * (h200 + b30a) / 100000.0)
-    s["cn_rent_rmb"] = np.clip(s["cn_rent_rmb"], gd.meters["cn_rent_rmb"].lo, gd.meters["cn_rent_rmb"].hi)
+    s["cn_rent_rmb"] = s["cn_rent_rmb"] * (
+        1
+        + p["rent_elasticity"] * (util - p["rent_util_eq"])
+        - p["rent_import_drag"] * (h200 + b30a) / 100000.0
+    )
+    s["cn_rent_rmb"] = np.clip(
+        s["cn_rent_rmb"], gd.meters["cn_rent_rmb"].lo, gd.meters["cn_rent_rmb"].hi
+    )
     # ---- politics: tension relaxes, capital regenerates
     t_before = lev["tension"].copy()
-    _lev(gd, st, "tension", lev["tension"] + p["tension_revert"] * (p["tension_base"] - lev["tension"]))
+    _lev(
+        gd,
+        st,
+        "tension",
+        lev["tension"] + p["tension_revert"] * (p["tension_base"] - lev["tension"]),
+    )
     ledger.add("tension", "tensions ease with time", lev["tension"] - t_before)
     for pc in ("us_political_capital", "cn_political_capital"):
         b = lev[pc].copy()
@@ -486,9 +615,25 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
 
     # ---- meters and their causes
     new = compute_meters(gd, st, ledger)
-    explain(gd, st, ledger, old_meters, new, stock_before, retired, dict(
-        us_out=us_out, huawei=huawei, other=other, imports=imports, grey=grey, cloud_delta=s["cn_cloud"] - old_cloud,
-        algo_before=algo_before, luck_before=luck_before))
+    explain(
+        gd,
+        st,
+        ledger,
+        old_meters,
+        new,
+        stock_before,
+        retired,
+        dict(
+            us_out=us_out,
+            huawei=huawei,
+            other=other,
+            imports=imports,
+            grey=grey,
+            cloud_delta=s["cn_cloud"] - old_cloud,
+            algo_before=algo_before,
+            luck_before=luck_before,
+        ),
+    )
     # games already over keep their meters
     for k in new:
         new[k] = np.where(st.over, old_meters[k], new[k])
@@ -502,8 +647,11 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
     res = np.full(n, RESULT_NONE, np.int8)
     res = np.where(st.streak[:, 1] >= dq, RESULT_CHINA, res)
     res = np.where(st.streak[:, 0] >= dq, RESULT_US, res)
-    final = np.where(new["score"] >= p["win_margin"], RESULT_US,
-                     np.where(new["score"] <= -p["win_margin"], RESULT_CHINA, RESULT_DRAW))
+    final = np.where(
+        new["score"] >= p["win_margin"],
+        RESULT_US,
+        np.where(new["score"] <= -p["win_margin"], RESULT_CHINA, RESULT_DRAW),
+    )
     res = np.where((res == RESULT_NONE) & last, final, res)
     newly = active & (res != RESULT_NONE)
     st.result = np.where(newly, res, st.result).astype(np.int8)
@@ -521,7 +669,9 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
     return taken, fired, revealed, ledger
 
 
-def explain(gd: GameData, st: State, L: Ledger, old: dict, new: dict, stock_before, retired, f) -> None:
+def explain(
+    gd: GameData, st: State, L: Ledger, old: dict, new: dict, stock_before, retired, f
+) -> None:
     """Split each meter's change into named causes (first-order shares; the remainder is booked too)."""
     p, lev = gd.params, st.lev
     eff = dom_eff(p, lev)
@@ -548,16 +698,41 @@ def explain(gd: GameData, st: State, L: Ledger, old: dict, new: dict, stock_befo
     first_order(L, "stock_ratio", -us0 / cn0**2, cn_causes)
     L.close("stock_ratio", old["stock_ratio"], new["stock_ratio"])
     add = st.added.sum(axis=1)
-    L.add("added_ratio_4q", "US additions vs China's", new["added_ratio_4q"] - old["added_ratio_4q"])
+    L.add(
+        "added_ratio_4q", "US additions vs China's", new["added_ratio_4q"] - old["added_ratio_4q"]
+    )
     del add
     # capability gap (months): compute on each side, China's algorithms, luck
     mpe = p["months_per_efold"]
-    L.add("capability_gap_months", "US compute", mpe * np.log(np.maximum(new["us_compute"], 1) / np.maximum(old["us_compute"], 1)))
-    L.add("capability_gap_months", "China compute", -mpe * np.log(np.maximum(new["cn_compute"], 1) / np.maximum(old["cn_compute"], 1)))
-    L.add("capability_gap_months", "China's algorithmic efficiency", -mpe * np.log(lev["cn_algo"] / f["algo_before"]))
-    L.add("capability_gap_months", "research breakthroughs and luck", lev["research_luck"] - f["luck_before"])
+    L.add(
+        "capability_gap_months",
+        "US compute",
+        mpe * np.log(np.maximum(new["us_compute"], 1) / np.maximum(old["us_compute"], 1)),
+    )
+    L.add(
+        "capability_gap_months",
+        "China compute",
+        -mpe * np.log(np.maximum(new["cn_compute"], 1) / np.maximum(old["cn_compute"], 1)),
+    )
+    L.add(
+        "capability_gap_months",
+        "China's algorithmic efficiency",
+        -mpe * np.log(lev["cn_algo"] / f["algo_before"]),
+    )
+    L.add(
+        "capability_gap_months",
+        "research breakthroughs and luck",
+        lev["research_luck"] - f["luck_before"],
+    )
     for meter in gd.meters:
-        if meter in ("us_compute", "cn_compute", "stock_ratio", "capability_gap_months", "score", "added_ratio_4q"):
+        if meter in (
+            "us_compute",
+            "cn_compute",
+            "stock_ratio",
+            "capability_gap_months",
+            "score",
+            "added_ratio_4q",
+        ):
             if meter != "score":
                 L.close(meter, old[meter], new[meter])
             continue

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from game.engine.data import GameData, parse_quarter, quarter_name
+from game.engine.data import GameData, did_you_mean, parse_quarter, quarter_name
 from game.engine.yamlsrc import DataError, Doc, read
 
 
@@ -18,11 +18,16 @@ class MoveError(ValueError):
 def parse_move(gd: GameData, text: str, side: str | None = None) -> tuple[int, int]:
     """'h200_exports:case_by_case' -> (move index, option index). Raises MoveError saying why."""
     if not isinstance(text, str) or not text.strip():
-        raise MoveError(f"a move must be a string like 'rasa_push' or 'h200_exports:open', got {text!r}")
+        raise MoveError(
+            f"a move must be a string like 'rasa_push' or 'h200_exports:open', got {text!r}"
+        )
     mid, _, opt = text.strip().partition(":")
     if mid not in gd.move_index:
         near = [m.id for m in gd.moves if m.side == side] if side else [m.id for m in gd.moves]
-        raise MoveError(f"unknown move {mid!r}; known moves{' for ' + side if side else ''}: {', '.join(near)}")
+        raise MoveError(
+            f"unknown move {mid!r}{did_you_mean(mid, near)}; known moves"
+            f"{' for ' + side if side else ''}: {', '.join(near)}"
+        )
     j = gd.move_index[mid]
     m = gd.moves[j]
     if side is not None and m.side != side:
@@ -33,7 +38,9 @@ def parse_move(gd: GameData, text: str, side: str | None = None) -> tuple[int, i
             raise MoveError(f"{mid!r} needs an option: {', '.join(f'{mid}:{n}' for n in names)}")
         k = m.option_index(opt)
         if k < 0:
-            raise MoveError(f"{mid!r} has no option {opt!r}; options: {', '.join(names)}")
+            raise MoveError(
+                f"{mid!r} has no option {opt!r}{did_you_mean(opt, names)}; options: {', '.join(names)}"
+            )
         return j, k
     if opt:
         raise MoveError(f"{mid!r} takes no option (got {opt!r})")
@@ -104,7 +111,9 @@ def load_plan(path: str | Path, gd: GameData, side: str | None = None) -> Plan:
         plan.by_quarter[q] = _moves_list(doc, gd, moves, f"quarters.{key}", side)
     for key in v:
         if key not in ("side", "name", "description", "quarters", "every"):
-            raise doc.error(key, "unknown field (expected side, name, description, quarters, every)")
+            raise doc.error(
+                key, "unknown field (expected side, name, description, quarters, every)"
+            )
     return plan
 
 
@@ -120,7 +129,12 @@ def resolve_plan(spec: str, gd: GameData, side: str) -> Plan:
         if cand.exists():
             p = cand
         else:
-            raise DataError(spec, None, "<file>", "no such plan file (use 'hold', a path, or a name in data/plans/)")
+            raise DataError(
+                spec,
+                None,
+                "<file>",
+                "no such plan file (use 'hold', a path, or a name in data/plans/)",
+            )
     return load_plan(p, gd, side)
 
 

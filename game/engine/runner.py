@@ -41,7 +41,11 @@ class Trace:
         return self.meters[meter][self.ended, np.arange(self.n)]
 
     def win_rates(self) -> dict[str, float]:
-        return {name: float(np.mean(self.result == code)) for code, name in model.RESULT_NAMES.items() if name}
+        return {
+            name: float(np.mean(self.result == code))
+            for code, name in model.RESULT_NAMES.items()
+            if name
+        }
 
 
 def plan_policy(plan: Plan, side: str, gd: GameData) -> Policy:
@@ -55,14 +59,24 @@ def plan_policy(plan: Plan, side: str, gd: GameData) -> Policy:
     return act
 
 
-def run(scenario: str, us: Plan | Policy, china: Plan | Policy, n: int, seed: int,
-        data: GameData | None = None, until: int | None = None,
-        progress: Callable[[int, int], None] | None = None) -> Trace:
+def run(
+    scenario: str,
+    us: Plan | Policy,
+    china: Plan | Policy,
+    n: int,
+    seed: int,
+    data: GameData | None = None,
+    until: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Trace:
     """Play n games of `scenario` to the end (or through quarter index `until`) as one batch."""
     gd = data or load_data()
     batch = Batch(scenario, n, seed, gd)
     sc = batch.scenario
-    pol = {side: (p if callable(p) else plan_policy(p, side, gd)) for side, p in (("us", us), ("china", china))}
+    pol = {
+        side: (p if callable(p) else plan_policy(p, side, gd))
+        for side, p in (("us", us), ("china", china))
+    }
     last = sc.end if until is None else min(until, sc.end)
     T = last - sc.start + 1
     meters = {k: np.empty((T + 1, n)) for k in (*batch.state.meters, "legacy_stock")}
@@ -84,8 +98,17 @@ def run(scenario: str, us: Plan | Policy, china: Plan | Policy, n: int, seed: in
         ended = np.where(~was_over & st.over, t + 1, ended)
         if progress:
             progress(t + 1, T)
-    return Trace(sc.id, batch.seed, n, sc.start, [quarter_name(sc.start + i) for i in range(T)],
-                 meters, flows, batch.state.result.copy(), ended)
+    return Trace(
+        sc.id,
+        batch.seed,
+        n,
+        sc.start,
+        [quarter_name(sc.start + i) for i in range(T)],
+        meters,
+        flows,
+        batch.state.result.copy(),
+        ended,
+    )
 
 
 def percentiles(values: np.ndarray, qs=(10, 50, 90)) -> list[float]:

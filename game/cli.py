@@ -1,0 +1,355 @@
+"""The `g2` command line: sim, calibrate, scenarios, moves, validate (and play, once the terminal UI lands)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+KEY_METERS = (
+    "us_compute",
+    "cn_compute",
+    "stock_ratio",
+    "added_ratio_4q",
+    "capability_gap_months",
+    "nvidia_cn_share",
+    "huawei_cn_share",
+    "cn_global_app_share",
+    "cn_cloud_compute",
+    "cuda_lockin",
+    "bubble_risk",
+    "us_ai_revenue",
+    "cn_utilization",
+    "cn_rent_rmb",
+    "tension",
+    "us_political_capital",
+    "cn_political_capital",
+    "score",
+)
+
+
+class CliError(Exception):
+    """An error to print as one line (no traceback) with exit status 2."""
+
+
+def _fmt(x: float) -> str:
+    a = abs(x)
+    if a >= 1e6:
+        return f"{x / 1e6:.2f}M"
+    if a >= 1e4:
+        return f"{x / 1e3:.1f}k"
+    if a >= 100:
+        return f"{x:.0f}"
+    return f"{x:.2f}"
+
+
+def _table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    line = "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
+    out = [line, "  ".join("-" * w for w in widths)]
+    out += ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join(out)
+
+
+# ----------------------------------------------------------------------------- commands
+
+
+def cmd_sim(args) -> int:
+    from game.engine.data import load_data
+    from game.engine.plans import resolve_plan
+    from game.engine.runner import FLOWS, percentiles, run
+
+    gd = load_data()
+    if args.scenario not in gd.scenarios:
+        raise CliError(
+            f"unknown scenario {args.scenario!r}; known: {', '.join(sorted(gd.scenarios))}"
+        )
+    if args.games < 1:
+        raise CliError("--games must be at least 1")
+    us = resolve_plan(args.us, gd, "us")
+    cn = resolve_plan(args.china, gd, "china")
+    progress = None
+    if args.games * gd.scenarios[args.scenario].quarters >= 50_000 and sys.stderr.isatty():
+
+        def progress(done: int, total: int) -> None:
+            bar = "#" * (30 * done // total)
+            print(
+                f"\r  simulating [{bar:<30}] {done}/{total} quarters",
+                end="",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    tr = run(args.scenario, us, cn, args.games, args.seed, gd, progress=progress)
+    if progress:
+        print(file=sys.stderr)
+    summary = {
+        "scenario": args.scenario,
+        "games": args.games,
+        "seed": args.seed,
+        "us": args.us,
+        "china": args.china,
+        "quarters": [tr.quarters[0], tr.quarters[-1]],
+        "win_rates": tr.win_rates(),
+        "final": {
+            m: dict(zip(("p10", "p50", "p90"), percentiles(tr.final(m)), strict=True))
+            for m in gd.meters
+        },
+    }
+    if args.out:
+        _write_rows(Path(args.out), tr, gd, FLOWS)
+    if args.json:
+        print(json.dumps(summary, indent=2))
+        return 0
+    print(
+        f"{args.games} games of {args.scenario} ({tr.quarters[0]}-{tr.quarters[-1]}), seed {args.seed}: "
+        f"US {args.us} vs China {args.china}"
+    )
+    wr = summary["win_rates"]
+    print(f"wins: US {wr['us']:.1%}  China {wr['china']:.1%}  draw {wr['draw']:.1%}\n")
+    rows = [
+        [gd.meters[m].name, gd.meters[m].unit] + [_fmt(v) for v in summary["final"][m].values()]
+        for m in KEY_METERS
+    ]
+    print(_table(rows, ["meter at the end", "unit", "p10", "p50", "p90"]))
+    if args.out:
+        print(f"\nwrote {args.games * len(tr.quarters)} rows to {args.out}")
+    return 0
+
+
+def _write_rows(path: Path, tr, gd, flows) -> None:
+    """One row per game per quarter: the meters after that quarter and its flows."""
+    import numpy as np
+
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".jsonl"):
+        raise CliError(f"--out must end in .csv or .jsonl, got {path.name!r}")
+    meters = list(gd.meters)
+    cols = ["game", "quarter", *meters, *flows, "result"]
+    from game.engine.model import RESULT_NAMES
+
+    T = len(tr.quarters)
+    results = [RESULT_NAMES[int(r)] or "" for r in tr.result]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh) if suffix == ".csv" else None
+        if writer:
+            writer.writerow(cols)
+        for t in range(T):
+            live = tr.ended >= t + 1
+            data = np.column_stack(
+                [tr.meters[m][t + 1] for m in meters] + [tr.flows[f][t] for f in flows]
+            )
+            for i in np.flatnonzero(live):
+                vals = [float(x) for x in data[i]]
+                row = [int(i), tr.quarters[t], *vals, results[i] if tr.ended[i] == t + 1 else ""]
+                if writer:
+                    writer.writerow(row)
+                else:
+                    fh.write(json.dumps(dict(zip(cols, row, strict=True))) + "\n")
+    tmp.replace(path)
+
+
+def cmd_calibrate(args) -> int:
+    from game.engine.calibrate import calibrate
+
+    results = calibrate(runs=args.runs, seed=args.seed)
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": r.target.id,
+                        "target": r.target.target,
+                        "metric": r.check.of,
+                        "band": list(r.check.band),
+                        "source": r.target.source,
+                        "value": r.value,
+                        "pass": r.passed,
+                    }
+                    for r in results
+                ],
+                indent=2,
+            )
+        )
+    else:
+        rows = [
+            [
+                r.target.id,
+                r.target.target,
+                r.check.show,
+                ", ".join(sorted({s.split(".")[0] for s in r.target.source})),
+                _fmt(r.value),
+                "pass" if r.passed else "FAIL",
+            ]
+            for r in results
+        ]
+        print(_table(rows, ["id", "target", "band", "source", "model", "result"]))
+        failed = sum(not r.passed for r in results)
+        print(
+            f"\n{len(results) - failed} of {len(results)} checks pass "
+            f"(median of {results[0].runs} seeded runs each; sources: seeds/<id>.yaml, `--json` for figure ids)"
+        )
+    return 0 if all(r.passed for r in results) else 1
+
+
+def cmd_scenarios(args) -> int:
+    from game.engine.data import load_data, quarter_name
+
+    gd = load_data()
+    for sc in gd.scenarios.values():
+        print(f"{sc.id}  ({quarter_name(sc.start)}-{quarter_name(sc.end)}, {sc.quarters} quarters)")
+        print(f"  {sc.name}")
+        for line in textwrap.wrap(sc.briefing, 96):
+            print(f"    {line}")
+        print()
+    return 0
+
+
+def _effects_in_words(gd, effects) -> str:
+    words = []
+    for name, v in effects.set:
+        L = gd.levers[name]
+        words.append(f"{L.name} := {L.options[int(v)] if L.options else f'{v:g}'}")
+    for name, v in effects.add:
+        words.append(f"{gd.levers[name].name} {v:+g}")
+    for name, v in effects.mul:
+        words.append(f"{gd.levers[name].name} x{v:g}")
+    return ", ".join(words)
+
+
+def cmd_moves(args) -> int:
+    from game.engine.data import load_data
+
+    gd = load_data()
+    sides = [args.side] if args.side else ["us", "china"]
+    for side in sides:
+        print(f"== {side.upper()} ==")
+        for m in gd.moves_for(side):
+            covert = "  [covert]" if m.covert else ""
+            print(f"{m.id}  ({m.group}){covert}\n  {m.name}")
+            for line in textwrap.wrap(m.description, 92):
+                print(f"    {line}")
+            for o in m.options:
+                label = f"{m.id}:{o.name}" if m.has_options else m.id
+                fx = _effects_in_words(gd, o.effects)
+                sets = f"{gd.levers[m.lever].name} := {o.name}" if m.has_options else ""
+                print(f"    {label:34} cost {o.cost:>4g}  {', '.join(x for x in (sets, fx) if x)}")
+            for r in m.requires:
+                print(f"    unavailable when {r.reason}")
+            print(f"    sources: {', '.join(m.sources)}\n")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from game.engine.data import data_dir, validate_file
+    from game.engine.yamlsrc import DataError
+
+    files = [Path(f) for f in args.files]
+    if not files:
+        base = data_dir()
+        files = (
+            sorted(base.glob("*.yaml"))
+            + sorted((base / "scenarios").glob("*.yaml"))
+            + sorted((base / "plans").glob("*.yaml"))
+        )
+    bad = 0
+    for f in files:
+        try:
+            problems = validate_file(f)
+        except DataError as exc:
+            problems = [str(exc)]
+        for p in problems:
+            print(p, file=sys.stderr)
+        bad += bool(problems)
+        if not problems:
+            print(f"ok  {f}")
+    return 1 if bad else 0
+
+
+def cmd_play(args) -> int:
+    print("The terminal game is not built yet (see the open issue). Meanwhile:\n")
+    build_parser().print_help()
+    return 0
+
+
+# ----------------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="g2",
+        description="G2: a turn-based wargame and policy simulator of the US-China AI compute race.",
+        epilog="Examples:\n  g2 sim --us hold --china hold --games 1000 --seed 1 --json\n"
+        "  g2 calibrate\n  g2 moves --side china\n  g2 validate data/scenarios/2025-deepseek-shock.yaml",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    s = sub.add_parser("sim", help="run N seeded games as one batch and summarise them")
+    s.add_argument(
+        "--us", default="hold", help="US plan: 'hold', a plan file, or a name in data/plans/"
+    )
+    s.add_argument(
+        "--china", default="hold", help="China plan: 'hold', a plan file, or a name in data/plans/"
+    )
+    s.add_argument("--games", type=int, default=1000, help="number of games (default 1000)")
+    s.add_argument("--seed", type=int, default=1, help="batch seed (default 1)")
+    s.add_argument(
+        "--scenario", default="2025-deepseek-shock", help="scenario id (see `g2 scenarios`)"
+    )
+    s.add_argument("--json", action="store_true", help="print a machine-readable summary")
+    s.add_argument("--out", help="write one row per game per quarter to FILE.csv or FILE.jsonl")
+    s.set_defaults(func=cmd_sim)
+
+    c = sub.add_parser("calibrate", help="check the model against the calibration targets T1-T10")
+    c.add_argument(
+        "--runs", type=int, default=None, help="games per target (default: data/calibration.yaml)"
+    )
+    c.add_argument("--seed", type=int, default=None)
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=cmd_calibrate)
+
+    sub.add_parser("scenarios", help="list scenarios with their briefings").set_defaults(
+        func=cmd_scenarios
+    )
+
+    m = sub.add_parser("moves", help="list moves with costs, effects and sources")
+    m.add_argument("--side", choices=["us", "china"])
+    m.set_defaults(func=cmd_moves)
+
+    v = sub.add_parser(
+        "validate", help="check data, scenario and plan files (all of data/ by default)"
+    )
+    v.add_argument("files", nargs="*")
+    v.set_defaults(func=cmd_validate)
+
+    pl = sub.add_parser("play", help="play in the terminal (coming with the terminal UI)")
+    pl.set_defaults(func=cmd_play)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    from game.engine.plans import MoveError
+    from game.engine.yamlsrc import DataError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return args.func(args)
+    except (CliError, DataError, MoveError) as exc:
+        print(f"g2 {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # e.g. `g2 moves | head`
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
