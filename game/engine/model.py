@@ -582,6 +582,7 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
     growth = np.where(
         lev["centre_subsidy"] > 0, p["centre_growth_subsidy_q"], p["centre_growth_base_q"]
     )
+    cap_before, dem_before = s["centre_capacity"].copy(), s["centre_demand"].copy()
     s["centre_capacity"] = s["centre_capacity"] * (1 + growth)
     s["centre_demand"] = s["centre_demand"] * (
         1
@@ -630,6 +631,7 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
             imports=imports,
             grey=grey,
             cloud_delta=s["cn_cloud"] - old_cloud,
+            centre=(cap_before, s["centre_capacity"], dem_before, s["centre_demand"]),
             algo_before=algo_before,
             luck_before=luck_before,
         ),
@@ -739,6 +741,30 @@ def explain(
         if meter in ("tension", "us_political_capital", "cn_political_capital"):
             L.close(meter, old[meter], new[meter], "limits")
             continue
+        if meter == "bubble_risk":
+
+            def risk(capex, revenue):
+                x = np.log(np.maximum(capex, 1e-6) / np.maximum(revenue, 1e-6))
+                return 100.0 / (1.0 + np.exp(-(x - p["bubble_mid"]) / p["bubble_scale"]))
+
+            by_capex, by_revenue = shapley2(
+                risk,
+                old["us_ai_capex"],
+                new["us_ai_capex"],
+                old["us_ai_revenue"],
+                new["us_ai_revenue"],
+            )
+            L.add(meter, "US AI capex", by_capex)
+            L.add(meter, "US AI revenue", by_revenue)
+            L.close(meter, old[meter], new[meter], "market sentiment and the burst")
+            continue
+        if meter == "cn_utilization":
+            c0, c1, d0, d1 = f["centre"]
+            by_cap, by_dem = shapley2(lambda c, d: 100.0 * d / c, c0, c1, d0, d1)
+            L.add(meter, "new data centres", by_cap)
+            L.add(meter, "AI demand", by_dem)
+            L.close(meter, old[meter], new[meter])
+            continue
         label = {
             "nvidia_cn_share": "this quarter's chip purchases",
             "huawei_cn_share": "this quarter's chip purchases",
@@ -746,10 +772,8 @@ def explain(
             "cn_cloud_compute": "cloud demand, chilling and RASA",
             "cloud_cost_ratio": "compliance-risk premium",
             "cuda_lockin": "installed Nvidia vs domestic, de-CUDA",
-            "bubble_risk": "capex against revenue, sentiment",
             "us_ai_capex": "capex plans, Stargate, the cycle",
             "us_ai_revenue": "AI adoption, China sales, blocks and tariffs",
-            "cn_utilization": "centre building vs demand",
             "cn_rent_rmb": "utilisation and imported supply",
         }[meter]
         L.add(meter, label, new[meter] - old[meter])
