@@ -369,10 +369,18 @@ class Game:
         if side not in SIDES:
             raise ValueError(f"unknown side {side!r}")
         other = "china" if side == "us" else "us"
-        covert_levers = {
-            m.lever for m in self.data.moves if m.covert and m.side == other and m.lever
-        }
-        policy = {k: v for k, v in self.policy().items() if k not in covert_levers}
+        # a covert stance stays hidden while the move that last set it is unrevealed
+        hidden_levers = set()
+        for m in self.data.moves:
+            if not (m.covert and m.side == other and m.lever):
+                continue
+            for rec in reversed(self.history):
+                played = [t for t in rec[other] if t.split(":")[0] == m.id]
+                if played:
+                    if played[0] in rec["hidden"][other]:
+                        hidden_levers.add(m.lever)
+                    break
+        policy = {k: v for k, v in self.policy().items() if k not in hidden_levers}
         hist = []
         for rec in self.history:
             hidden = set(rec["hidden"][other])

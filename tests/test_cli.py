@@ -1,0 +1,114 @@
+"""The g2 command line: help, sim summaries and outputs, calibrate, validate and clear errors."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from game.cli import main
+
+
+def run_cli(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_no_arguments_prints_help(capsys):
+    code, out, _ = run_cli(capsys)
+    assert code == 0
+    assert "sim" in out and "calibrate" in out and "validate" in out
+
+
+def test_sim_json_gives_final_percentiles(capsys):
+    code, out, _ = run_cli(
+        capsys, "sim", "--us", "hold", "--china", "hold", "--games", "200", "--seed", "1", "--json"
+    )
+    assert code == 0
+    body = json.loads(out)
+    assert body["games"] == 200
+    final = body["final"]["stock_ratio"]
+    assert final["p10"] <= final["p50"] <= final["p90"]
+    assert abs(sum(body["win_rates"].values()) - 1.0) < 1e-9
+
+
+def test_sim_is_deterministic_for_a_seed(capsys):
+    outs = [run_cli(capsys, "sim", "--games", "50", "--seed", "4", "--json")[1] for _ in range(2)]
+    assert outs[0] == outs[1]
+    assert outs[0] != run_cli(capsys, "sim", "--games", "50", "--seed", "5", "--json")[1]
+
+
+def test_sim_writes_csv_and_jsonl_rows(tmp_path, capsys):
+    csv_path, jsonl_path = tmp_path / "r.csv", tmp_path / "r.jsonl"
+    assert run_cli(capsys, "sim", "--games", "3", "--seed", "2", "--out", str(csv_path))[0] == 0
+    rows = list(csv.DictReader(csv_path.open()))
+    assert len(rows) == 3 * 16
+    assert rows[0]["quarter"] == "2025Q1" and float(rows[0]["us_compute"]) > 0
+    assert run_cli(capsys, "sim", "--games", "2", "--seed", "2", "--out", str(jsonl_path))[0] == 0
+    lines = [json.loads(x) for x in jsonl_path.read_text().splitlines()]
+    assert len(lines) == 2 * 16 and {"game", "quarter", "score"} <= set(lines[0])
+
+
+@pytest.mark.parametrize(
+    ("plan", "message"),
+    [
+        ("quarters:\n  2026Q1: [h200_exports:opne]\n", "has no option 'opne'"),
+        ("quarters:\n  2026Q1: [ascend_rampup]\n", "is a china move, not a us move"),
+        ("quarters:\n  2026Q5: [rasa_push]\n", "is not a quarter"),
+        ("quarters:\n  2026Q1: [rasa_pushh]\n", "did you mean 'rasa_push'"),
+    ],
+)
+def test_bad_plan_is_a_clear_error_not_a_traceback(tmp_path, capsys, plan, message):
+    path = tmp_path / "plan.yaml"
+    path.write_text(plan)
+    code, _, err = run_cli(capsys, "sim", "--us", str(path), "--games", "2")
+    assert code == 2
+    assert message in err and str(path) in err and "Traceback" not in err
+
+
+def test_unknown_scenario_and_missing_plan(capsys):
+    code, _, err = run_cli(capsys, "sim", "--scenario", "nope", "--games", "2")
+    assert code == 2 and "unknown scenario" in err
+    code, _, err = run_cli(capsys, "sim", "--us", "no-such-plan", "--games", "2")
+    assert code == 2 and "no such plan" in err
+
+
+def test_validate_names_file_line_and_field(tmp_path, capsys):
+    from game.engine.data import data_dir
+
+    text = (data_dir() / "scenarios" / "2026-h200-thaw.yaml").read_text()
+    broken = text.replace("  h200_exports: case_by_case", "  h200_export: case_by_case")
+    line = broken.splitlines().index("  h200_export: case_by_case") + 1
+    path = tmp_path / "typo.yaml"
+    path.write_text(broken)
+    code, _, err = run_cli(capsys, "validate", str(path))
+    assert code == 1
+    assert (
+        f"{path}:{line}" in err
+        and "levers.h200_export" in err
+        and "did you mean 'h200_exports'" in err
+    )
+
+
+def test_validate_all_shipped_data_is_clean(capsys):
+    code, out, err = run_cli(capsys, "validate")
+    assert code == 0, err
+    assert "moves.yaml" in out
+
+
+def test_moves_and_scenarios_list(capsys):
+    code, out, _ = run_cli(capsys, "moves", "--side", "china")
+    assert code == 0 and "ascend_rampup" in out and "h200_exports" not in out and "sources:" in out
+    code, out, _ = run_cli(capsys, "scenarios")
+    assert code == 0
+    for sid in ("2025-deepseek-shock", "2026-h200-thaw", "long-game"):
+        assert sid in out
+
+
+def test_calibrate_json_reports_every_target(capsys):
+    code, out, _ = run_cli(capsys, "calibrate", "--runs", "100", "--json")
+    rows = json.loads(out)
+    assert {r["id"] for r in rows} == {f"T{i}" for i in range(1, 11)}
+    assert code == (0 if all(r["pass"] for r in rows) else 1)
