@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -67,9 +67,6 @@ class State:
     streak: np.ndarray  # (n, 2) consecutive decisive quarters for us, china
     over: np.ndarray
     result: np.ndarray
-    covert_hidden: np.ndarray = field(
-        default=None
-    )  # (n,) china covert moves not yet revealed (count)
 
     def copy(self) -> State:
         return State(
@@ -85,7 +82,6 @@ class State:
             self.streak.copy(),
             self.over.copy(),
             self.result.copy(),
-            None if self.covert_hidden is None else self.covert_hidden.copy(),
         )
 
     def arrays(self):
@@ -134,9 +130,8 @@ def initial_state(gd: GameData, sc: Scenario, n: int) -> State:
         np.zeros((n, 2), int),
         np.zeros(n, bool),
         np.zeros(n, np.int8),
-        np.zeros(n, int),
     )
-    state.meters = compute_meters(gd, state, Ledger(n), first=True)
+    state.meters = compute_meters(gd, state)
     return state
 
 
@@ -306,9 +301,7 @@ def dom_eff(p, lev) -> np.ndarray:
     return p["dom_eff_base"] + p["dom_eff_decuda"] * lev["decuda"]
 
 
-def compute_meters(
-    gd: GameData, st: State, ledger: Ledger, first: bool = False, flows: dict | None = None
-) -> dict[str, np.ndarray]:
+def compute_meters(gd: GameData, st: State) -> dict[str, np.ndarray]:
     """Derive the visible meters from the state (after a step, or at the start)."""
     p, lev, s = gd.params, st.lev, st.s
     stock = st.stocks.sum(axis=2)
@@ -350,7 +343,7 @@ def compute_meters(
         100.0 / (1.0 + np.exp(-(ratio - p["bubble_mid"]) / p["bubble_scale"]))
         + p["bubble_concentration"]
         + lev["bubble_sentiment"]
-        - 30.0 * lev["burst"]
+        - p["burst_risk_reset"] * lev["burst"]
     )
     m["cn_utilization"] = 100.0 * s["centre_demand"] / s["centre_capacity"]
     m["cn_rent_rmb"] = s["cn_rent_rmb"]
@@ -450,11 +443,12 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
         * (1 + p["litho_yield_boost"] * lev["litho_breakthrough"])
         * noise_cn
     )
+    # other makers scale with Huawei but lean less on the scarce HBM: a shortage halves them less
     other = (
         p["other_vs_huawei"]
         * huawei
-        / np.maximum(lev["hbm_factor"], 0.2)
-        * np.minimum(lev["hbm_factor"] + 0.3, 1.0)
+        / lev["hbm_factor"]
+        * np.minimum(lev["hbm_factor"] + p["other_hbm_slack"], 1.0)
     )
     # ---- China: imports (set by both sides' stances)
     decoupled = lev["decouple_stage"] >= 3
@@ -520,12 +514,7 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
     room = p["cn_algo_ceiling"] - lev["cn_algo"]
     gain_drive = p["efficiency_step"] * room * np.minimum(lev["efficiency"], 1.0)
     gain_open = (
-        p["open_source_algo"]
-        * lev["open_source"]
-        * (~decoupled)
-        * np.maximum(room - gain_drive, 0)
-        / p["cn_algo_ceiling"]
-        * 4
+        p["open_source_algo"] * lev["open_source"] * ~decoupled * np.maximum(room - gain_drive, 0)
     )
     _lev(gd, st, "cn_algo", lev["cn_algo"] + gain_drive + gain_open)
     luck_before = lev["research_luck"].copy()
@@ -575,7 +564,7 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
         * (1 - p["block_users_revenue_loss"] * lev["block_cn_users"])
         * (1 - p["tariff_revenue_loss"] * lev["tariffs"])
         * (1 - p["burst_revenue_cut"] * lev["burst"])
-        * (1 - 0.3 * decoupled * p["block_users_revenue_loss"] / 0.12)
+        * (1 - p["decouple_revenue_loss"] * decoupled)
         + cn_sales
     )
     # ---- China's overbuild: centres, demand, utilisation, rent
@@ -590,7 +579,7 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
         + p["demand_ai_plus"] * lev["ai_plus"]
         + p["demand_app_share"] * (s["cn_global_app_share"] - p["app_share_base"])
     )
-    s["centre_demand"] = np.minimum(s["centre_demand"], s["centre_capacity"] * 0.95)
+    s["centre_demand"] = np.minimum(s["centre_demand"], s["centre_capacity"] * p["max_utilization"])
     util = 100.0 * s["centre_demand"] / s["centre_capacity"]
     s["cn_rent_rmb"] = s["cn_rent_rmb"] * (
         1
@@ -615,7 +604,7 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
         ledger.add(pc, "regained this quarter", lev[pc] - b)
 
     # ---- meters and their causes
-    new = compute_meters(gd, st, ledger)
+    new = compute_meters(gd, st)
     explain(
         gd,
         st,
