@@ -175,7 +175,7 @@ class Game:
     def quarter(self) -> str:
         """The quarter to be played next (or the last one played, once the game is over)."""
         q = self._batch.state.q
-        return quarter_name(min(q, self._batch.scenario.end) if self.over else q)
+        return quarter_name(q - 1 if self.over else q)
 
     @property
     def meters(self) -> dict[str, float]:
@@ -262,13 +262,15 @@ class Game:
             out.append(mv)
         return out
 
-    def _choices(self, moves: dict[str, list[str]]) -> np.ndarray:
+    def _choices(self, moves: dict[str, list[str]]) -> tuple[np.ndarray, dict[str, list[str]]]:
+        """Validate both sides' moves; return the choice matrix and the moves in canonical form."""
         gd, st = self.data, self._batch.state
         if self.over:
             raise IllegalMove(f"the game is over ({self.result})")
         if not isinstance(moves, dict):
             raise IllegalMove("moves must be a dict like {'us': [...], 'china': [...]}")
         choices = self._batch.no_moves()
+        chosen: dict[str, list[str]] = {side: [] for side in SIDES}
         for side, lst in moves.items():
             if side not in SIDES:
                 raise IllegalMove(f"unknown side {side!r}: use 'us' or 'china'")
@@ -279,7 +281,7 @@ class Game:
                 st.lev["us_political_capital" if side == "us" else "cn_political_capital"][0]
             )
             for text in lst or []:
-                if text == "hold":
+                if isinstance(text, str) and text.strip() == "hold":
                     continue
                 try:
                     j, k = parse_move(gd, text, side)
@@ -297,22 +299,18 @@ class Game:
                         f"(the quarter's moves were not played)"
                     )
                 choices[0, j] = k
-        return choices
+                m = gd.moves[j]
+                chosen[side].append(f"{m.id}:{m.options[k].name}" if m.has_options else m.id)
+        return choices, chosen
 
     def play_turn(self, moves: dict[str, list[str]] | None = None) -> TurnResult:
         """Both sides' moves for this quarter, resolved together. Illegal moves raise and change nothing."""
-        moves = moves or {}
-        choices = self._choices(moves)
+        choices, chosen = self._choices(moves or {})
         played_q = self._batch.state.q
         before = self.meters
         _, fired, revealed, ledger = self._batch.step(choices)
         after = self.meters
         gd = self.data
-        chosen = {side: [t for t in (moves.get(side) or []) if t != "hold"] for side in SIDES}
-        if isinstance(moves.get("us"), str):
-            chosen["us"] = [moves["us"]]
-        if isinstance(moves.get("china"), str):
-            chosen["china"] = [moves["china"]]
         covert = {
             side: [t for t in chosen[side] if gd.moves[gd.move_index[t.split(":")[0]]].covert]
             for side in SIDES
