@@ -276,6 +276,8 @@ class Game:
                 raise IllegalMove(f"unknown side {side!r}: use 'us' or 'china'")
             if isinstance(lst, str):
                 lst = [lst]
+            if lst is not None and not isinstance(lst, (list, tuple)):
+                raise IllegalMove(f"{side}'s moves must be a list of move strings, got {lst!r}")
             spent = 0.0
             pc = float(
                 st.lev["us_political_capital" if side == "us" else "cn_political_capital"][0]

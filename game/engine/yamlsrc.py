@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,8 @@ class Doc:
     lines: dict[str, int] = field(default_factory=dict)
 
     def line(self, where: str) -> int | None:
+        # labels like "moves[3](rasa_push)" name an item; its line is that of "moves[3]"
+        where = re.sub(r"\([^)]*\)", "", where)
         # fall back to the nearest enclosing field that has a line
         while where:
             if where in self.lines:

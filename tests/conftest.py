@@ -1,0 +1,101 @@
+"""Shared fixtures and helpers for the G2 engine and data tests."""
+
+from __future__ import annotations
+
+import math
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from game.engine.data import GameData, load_data
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+SCENARIOS = tuple(sorted(load_data().scenarios))
+CAPITAL = {"us": "us_political_capital", "china": "cn_political_capital"}
+
+
+@pytest.fixture(scope="session")
+def gd() -> GameData:
+    return load_data()
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+def option_costs(move) -> list[tuple[float, str]]:
+    """(cost, move string) for every legal way to play `move` (a game.engine.api.Move)."""
+    if not move.options:
+        return [(move.cost, move.id)] if move.legal else []
+    return [(o.cost, f"{move.id}:{o.name}") for o in move.options if o.legal]
+
+
+def random_turn(game, rnd: random.Random, p: float = 0.3) -> dict[str, list[str]]:
+    """A random affordable set of legal moves for both sides (at most one option per move)."""
+    out: dict[str, list[str]] = {}
+    for side in ("us", "china"):
+        budget = game.meters[CAPITAL[side]]
+        cands = [c for m in game.legal_moves(side) for c in option_costs(m)]
+        rnd.shuffle(cands)
+        chosen, seen, spent = [], set(), 0.0
+        for cost, text in cands:
+            mid = text.split(":")[0]
+            if mid in seen or spent + cost > budget or rnd.random() >= p:
+                continue
+            chosen.append(text)
+            seen.add(mid)
+            spent += cost
+        out[side] = chosen
+    return out
+
+
+def replay_moves(game) -> list[dict[str, list[str]]]:
+    """The moves of every quarter played so far, in play_turn's format."""
+    return [{"us": list(r["us"]), "china": list(r["china"])} for r in game.history]
+
+
+def state_snapshot(game) -> dict:
+    """A deep copy of everything observable about a game (to check that nothing changed)."""
+    st = game._batch.state
+    return {
+        "digest": game.digest(),
+        "quarter": game.quarter,
+        "meters": game.meters,
+        "history": [dict(r) for r in game.history],
+        "policy": game.policy(),
+        "over": game.over,
+        "stocks": st.stocks.copy(),
+        "rng": str(game._batch.rng.bit_generator.state),
+    }
+
+
+def assert_same_snapshot(a: dict, b: dict) -> None:
+    assert a["digest"] == b["digest"]
+    assert a["quarter"] == b["quarter"]
+    assert a["meters"] == b["meters"]
+    assert a["history"] == b["history"]
+    assert a["policy"] == b["policy"]
+    assert a["over"] == b["over"]
+    assert a["rng"] == b["rng"]
+    np.testing.assert_array_equal(a["stocks"], b["stocks"])
+
+
+def check_why(r) -> None:
+    """Every meter's named causes (TurnResult.why) add up to its change, to 1e-6 relative.
+
+    The engine books any residual above 1e-9 * (1 + |meter|) as a cause of its own, so that is
+    the absolute floor of the tolerance (it matters only for meters that barely moved)."""
+    assert set(r.why) == set(r.deltas), set(r.deltas) ^ set(r.why)
+    for meter, causes in r.why.items():
+        total, delta = sum(causes.values()), r.deltas[meter]
+        tol = max(1e-6 * abs(delta), 1e-9 * (1.0 + abs(r.meters[meter])))
+        assert abs(total - delta) <= tol, (
+            f"{r.quarter} {meter}: causes {causes} sum to {total}, change was {delta}"
+        )
+        for cause, v in causes.items():
+            assert isinstance(cause, str) and cause
+            assert math.isfinite(v)
