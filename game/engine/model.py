@@ -115,8 +115,10 @@ def initial_state(gd: GameData, sc: Scenario, n: int) -> State:
     s["centre_demand"] = np.full(n, sc.state["cn_utilization"] / 100.0)
     s["us_capex"] = np.full(n, p["us_capex_q0"] * (1 + p["us_capex_growth_q"]) ** sc.start)
     s["us_revenue"] = np.full(n, p["us_revenue_q0"] * (1 + p["us_revenue_growth_q"]) ** sc.start)
-    s["nvidia_units"] = np.zeros(n)
-    s["domestic_units"] = np.zeros(n)
+    for key in ("nv_units", "hw_units", "ot_units", "stargate_capex", "cn_sales"):
+        s[key] = np.zeros(n)
+    s["capex_cycle"] = np.ones(n)
+    s["rev_factor"] = np.ones(n)
     state = State(
         n,
         sc.start,
@@ -495,6 +497,20 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
     )
     old_cloud = s["cn_cloud"]
     s["cn_cloud"] = np.maximum(old_cloud + p["cloud_adjust"] * (target - old_cloud), 0.0)
+    # why: demand at its trend, then each factor applied in turn (the parts sum to the change)
+    k, running = p["cloud_adjust"], p["cloud_q0"] * (1 + p["cloud_growth_q"]) ** q
+    ledger.add("cn_cloud_compute", "underlying demand", k * (running - old_cloud))
+    for label, factor in (
+        ("chilling effect", 1 - chill),
+        ("RASA in force", rasa_cut),
+        ("Nvidia imports replacing cloud", subst),
+        ("refusing Nvidia imports", refusal),
+        ("neocloud push", 1 + p["neocloud_boost"] * lev["neocloud"]),
+        ("Diffusion tiers", 1 - p["diffusion_cloud_cut"] * lev["diffusion_rule"]),
+        ("decoupling", (~decoupled).astype(float)),
+    ):
+        ledger.add("cn_cloud_compute", label, k * running * (factor - 1))
+        running = running * factor
     new_cloud = np.maximum(s["cn_cloud"] - old_cloud, 0.0)
     # ---- stocks: retire and age, then install this quarter's flows
     stock_before = st.stocks.sum(axis=2)
@@ -504,10 +520,22 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
     st.stocks[:, DOMESTIC, 0] = huawei + other
     st.stocks[:, GREY, 0] = grey
     cn_added = huawei + other + imports + grey + new_cloud
+    add_before = st.added.sum(axis=1)
     st.added[:, :-1] = st.added[:, 1:]
     st.added[:, -1, 0] = us_out
     st.added[:, -1, 1] = cn_added
     s["us_added"], s["cn_added"] = us_out, cn_added
+    add_after = st.added.sum(axis=1)
+    known = (add_before[:, 1] > 0) & (add_after[:, 1] > 0)
+    by_us, by_cn = shapley2(
+        lambda u, c: u / np.maximum(c, 1.0),
+        add_before[:, 0],
+        add_after[:, 0],
+        add_before[:, 1],
+        add_after[:, 1],
+    )
+    ledger.add("added_ratio_4q", "US additions", np.where(known, by_us, 0.0))
+    ledger.add("added_ratio_4q", "China's additions", np.where(known, by_cn, 0.0))
     s["huawei_out"], s["other_out"], s["imports"], s["grey_flow"] = huawei, other, imports, grey
     # ---- China's efficiency (ceiling: the Int4 floor)
     algo_before = lev["cn_algo"].copy()
@@ -529,44 +557,99 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
     hw_units = huawei * p["units_per_b300e_huawei"]
     ot_units = other * p["units_per_b300e_other"]
     a = p["share_smoothing"]
-    for key, num in (("nvidia_cn_share", nv_units), ("huawei_cn_share", hw_units)):
-        total = nv_units + hw_units + ot_units
-        tgt = 100.0 * num / np.maximum(total, 1.0)
-        s[key] = s[key] + a * (tgt - s[key])
+
+    def share(num, rest):
+        return 100.0 * num / np.maximum(num + rest, 1.0)
+
+    had = (s["nv_units"] + s["hw_units"] + s["ot_units"]) > 0
+    for key, num0, num1, rest0, rest1, labels in (
+        (
+            "nvidia_cn_share",
+            s["nv_units"],
+            nv_units,
+            s["hw_units"] + s["ot_units"],
+            hw_units + ot_units,
+            ("Nvidia supply", "domestic supply"),
+        ),
+        (
+            "huawei_cn_share",
+            s["hw_units"],
+            hw_units,
+            s["nv_units"] + s["ot_units"],
+            nv_units + ot_units,
+            ("Huawei supply", "Nvidia and other supply"),
+        ),
+    ):
+        tgt0, tgt1 = share(num0, rest0), share(num1, rest1)
+        mine, theirs = shapley2(share, num0, num1, rest0, rest1)
+        ledger.add(key, labels[0], np.where(had, a * mine, 0.0))
+        ledger.add(key, labels[1], np.where(had, a * theirs, 0.0))
+        ledger.add(
+            key,
+            "earlier purchases feeding through",
+            np.where(had, a * (tgt0 - s[key]), a * (tgt1 - s[key])),
+        )
+        s[key] = s[key] + a * (tgt1 - s[key])
+    s["nv_units"], s["hw_units"], s["ot_units"] = nv_units, hw_units, ot_units
     # ---- CUDA lock-in
     installed_nv = st.stocks[:, [LEGACY, IMPORT, GREY]].sum(axis=(1, 2))
     nv_frac = installed_nv / np.maximum(installed_nv + st.stocks[:, DOMESTIC].sum(axis=1), 1.0)
-    lock_target = (p["lockin_base"] + p["lockin_span"] * nv_frac) * (
-        1 - p["lockin_decuda"] * lev["decuda"]
+    from_chips = p["lockin_base"] + p["lockin_span"] * nv_frac
+    lock_target = from_chips * (1 - p["lockin_decuda"] * lev["decuda"])
+    ledger.add(
+        "cuda_lockin",
+        "Nvidia's share of installed chips",
+        p["lockin_adjust"] * (from_chips - s["cuda_lockin"]),
+    )
+    ledger.add(
+        "cuda_lockin", "de-CUDA software stack", p["lockin_adjust"] * (lock_target - from_chips)
     )
     s["cuda_lockin"] = s["cuda_lockin"] + p["lockin_adjust"] * (lock_target - s["cuda_lockin"])
     # ---- global users
     gap_prev = old_meters["capability_gap_months"]
-    app_target = (
-        p["app_share_base"]
-        + p["app_share_span"] * (1 / (1 + np.exp(gap_prev / p["app_gap_scale"])) - 0.3)
-        + p["app_open_source"] * lev["open_source"]
-        + p["app_ai_plus"] * lev["ai_plus"]
-        + p["app_block_users"] * lev["block_cn_users"]
-        + lev["app_shock"]
+    from_gap = p["app_share_base"] + p["app_share_span"] * (
+        1 / (1 + np.exp(gap_prev / p["app_gap_scale"])) - 0.3
     )
+    app_parts = {
+        "capability gap": from_gap - s["cn_global_app_share"],
+        "open-source push": p["app_open_source"] * lev["open_source"],
+        "AI+ push": p["app_ai_plus"] * lev["ai_plus"],
+        "US blocking Chinese users": p["app_block_users"] * lev["block_cn_users"],
+        "app launches and shocks": lev["app_shock"],
+    }
+    for label, part in app_parts.items():
+        ledger.add("cn_global_app_share", label, p["app_adjust"] * part)
+    app_target = s["cn_global_app_share"] + sum(app_parts.values())
     s["cn_global_app_share"] = np.clip(
         s["cn_global_app_share"] + p["app_adjust"] * (app_target - s["cn_global_app_share"]), 0, 100
     )
     # ---- US money: capex, revenue (China sales count), bubble
-    s["us_capex"] = p["us_capex_q0"] * (1 + p["us_capex_growth_q"]) ** (q + 1) * capex_cycle + p[
-        "stargate_capex_q"
-    ] * (lev["stargate"] > 0)
+    trend0 = p["us_capex_q0"] * (1 + p["us_capex_growth_q"]) ** q
+    trend1 = trend0 * (1 + p["us_capex_growth_q"])
+    stargate_capex = p["stargate_capex_q"] * (lev["stargate"] > 0)
+    ledger.add("us_ai_capex", "planned growth", (trend1 - trend0) * s["capex_cycle"])
+    ledger.add(
+        "us_ai_capex", "capex cycle (bubble, recovery)", trend1 * (capex_cycle - s["capex_cycle"])
+    )
+    ledger.add("us_ai_capex", "Stargate", stargate_capex - s["stargate_capex"])
+    s["us_capex"] = trend1 * capex_cycle + stargate_capex
+    s["capex_cycle"], s["stargate_capex"] = capex_cycle, stargate_capex
     cn_sales = p["china_market_revenue"] * (h200 + b30a + h20) / 10000.0
-    s["us_revenue"] = (
-        p["us_revenue_q0"]
-        * (1 + p["us_revenue_growth_q"]) ** (q + 1)
-        * (1 - p["block_users_revenue_loss"] * lev["block_cn_users"])
+    rev_factor = (
+        (1 - p["block_users_revenue_loss"] * lev["block_cn_users"])
         * (1 - p["tariff_revenue_loss"] * lev["tariffs"])
         * (1 - p["burst_revenue_cut"] * lev["burst"])
         * (1 - p["decouple_revenue_loss"] * decoupled)
-        + cn_sales
     )
+    rev0 = p["us_revenue_q0"] * (1 + p["us_revenue_growth_q"]) ** q
+    rev1 = rev0 * (1 + p["us_revenue_growth_q"])
+    ledger.add("us_ai_revenue", "AI adoption", (rev1 - rev0) * s["rev_factor"])
+    ledger.add(
+        "us_ai_revenue", "blocks, tariffs, burst, decoupling", rev1 * (rev_factor - s["rev_factor"])
+    )
+    ledger.add("us_ai_revenue", "chip sales to China", cn_sales - s["cn_sales"])
+    s["us_revenue"] = rev1 * rev_factor + cn_sales
+    s["rev_factor"], s["cn_sales"] = rev_factor, cn_sales
     # ---- China's overbuild: centres, demand, utilisation, rent
     growth = np.where(
         lev["centre_subsidy"] > 0, p["centre_growth_subsidy_q"], p["centre_growth_base_q"]
@@ -581,11 +664,11 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
     )
     s["centre_demand"] = np.minimum(s["centre_demand"], s["centre_capacity"] * p["max_utilization"])
     util = 100.0 * s["centre_demand"] / s["centre_capacity"]
-    s["cn_rent_rmb"] = s["cn_rent_rmb"] * (
-        1
-        + p["rent_elasticity"] * (util - p["rent_util_eq"])
-        - p["rent_import_drag"] * (h200 + b30a) / 100000.0
-    )
+    idle = s["cn_rent_rmb"] * p["rent_elasticity"] * (util - p["rent_util_eq"])
+    supply = -s["cn_rent_rmb"] * p["rent_import_drag"] * (h200 + b30a) / 100000.0
+    ledger.add("cn_rent_rmb", "utilisation of data centres", idle)
+    ledger.add("cn_rent_rmb", "imported Nvidia supply", supply)
+    s["cn_rent_rmb"] = s["cn_rent_rmb"] + idle + supply
     s["cn_rent_rmb"] = np.clip(
         s["cn_rent_rmb"], gd.meters["cn_rent_rmb"].lo, gd.meters["cn_rent_rmb"].hi
     )
@@ -688,11 +771,6 @@ def explain(
     first_order(L, "stock_ratio", 1.0 / cn0, us_causes)
     first_order(L, "stock_ratio", -us0 / cn0**2, cn_causes)
     L.close("stock_ratio", old["stock_ratio"], new["stock_ratio"])
-    add = st.added.sum(axis=1)
-    L.add(
-        "added_ratio_4q", "US additions vs China's", new["added_ratio_4q"] - old["added_ratio_4q"]
-    )
-    del add
     # capability gap (months): compute on each side, China's algorithms, luck
     mpe = p["months_per_efold"]
     L.add(
@@ -724,8 +802,13 @@ def explain(
             "score",
             "added_ratio_4q",
         ):
-            if meter != "score":
+            if meter == "added_ratio_4q":
+                L.close(meter, old[meter], new[meter], "start of the four-quarter window")
+            elif meter != "score":
                 L.close(meter, old[meter], new[meter])
+            continue
+        if meter in L.causes:  # booked where it was computed
+            L.close(meter, old[meter], new[meter], "limits")
             continue
         if meter in ("tension", "us_political_capital", "cn_political_capital"):
             L.close(meter, old[meter], new[meter], "limits")
