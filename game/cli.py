@@ -110,11 +110,16 @@ def cmd_sim(args) -> int:
     )
     wr = summary["win_rates"]
     print(f"wins: US {wr['us']:.1%}  China {wr['china']:.1%}  draw {wr['draw']:.1%}\n")
-    rows = [
-        [gd.meters[m].name, gd.meters[m].unit] + [_fmt(v) for v in summary["final"][m].values()]
-        for m in KEY_METERS
-    ]
-    print(_table(rows, ["meter at the end", "unit", "p10", "p50", "p90"]))
+    per_eflops = gd.params["b300e_per_eflops"]
+    rows = []
+    for m in KEY_METERS:
+        pct = summary["final"][m]
+        eflops = f"{pct['p50'] / per_eflops:,.0f} EFLOPS" if gd.meters[m].unit == "B300e" else ""
+        rows.append(
+            [gd.meters[m].name, gd.meters[m].unit, *(_fmt(v) for v in pct.values()), eflops]
+        )
+    print(_table(rows, ["meter at the end", "unit", "p10", "p50", "p90", "p50 in EFLOPS"]))
+    print(f"(1 EFLOPS = {per_eflops:g} B300e; 1 B300e = 2.5 PFLOPS dense BF16)")
     if args.out:
         print(f"\nwrote {args.games * len(tr.quarters)} rows to {args.out}")
     return 0
