@@ -46,6 +46,15 @@ def shapley2(f, x0, x1, y0, y1):
     return fx, fy
 
 
+def trend_factor_extra(ledger: Ledger, meter: str, labels, trend, factor, extra) -> np.ndarray:
+    """value = trend x factor + extra: book the change of each part (exactly) and return the new value."""
+    (t0, t1), (f0, f1), (e0, e1) = trend, factor, extra
+    ledger.add(meter, labels[0], (t1 - t0) * f0)
+    ledger.add(meter, labels[1], t1 * (f1 - f0))
+    ledger.add(meter, labels[2], e1 - e0)
+    return t1 * f1 + e1
+
+
 def first_order(ledger: Ledger, meter: str, partial: np.ndarray, causes: dict[str, np.ndarray]):
     for label, delta in causes.items():
         ledger.add(meter, label, partial * delta)
@@ -627,12 +636,14 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
     trend0 = p["us_capex_q0"] * (1 + p["us_capex_growth_q"]) ** q
     trend1 = trend0 * (1 + p["us_capex_growth_q"])
     stargate_capex = p["stargate_capex_q"] * (lev["stargate"] > 0)
-    ledger.add("us_ai_capex", "planned growth", (trend1 - trend0) * s["capex_cycle"])
-    ledger.add(
-        "us_ai_capex", "capex cycle (bubble, recovery)", trend1 * (capex_cycle - s["capex_cycle"])
+    s["us_capex"] = trend_factor_extra(
+        ledger,
+        "us_ai_capex",
+        ("planned growth", "capex cycle (bubble, recovery)", "Stargate"),
+        (trend0, trend1),
+        (s["capex_cycle"], capex_cycle),
+        (s["stargate_capex"], stargate_capex),
     )
-    ledger.add("us_ai_capex", "Stargate", stargate_capex - s["stargate_capex"])
-    s["us_capex"] = trend1 * capex_cycle + stargate_capex
     s["capex_cycle"], s["stargate_capex"] = capex_cycle, stargate_capex
     cn_sales = p["china_market_revenue"] * (h200 + b30a + h20) / 10000.0
     rev_factor = (
@@ -643,12 +654,14 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
     )
     rev0 = p["us_revenue_q0"] * (1 + p["us_revenue_growth_q"]) ** q
     rev1 = rev0 * (1 + p["us_revenue_growth_q"])
-    ledger.add("us_ai_revenue", "AI adoption", (rev1 - rev0) * s["rev_factor"])
-    ledger.add(
-        "us_ai_revenue", "blocks, tariffs, burst, decoupling", rev1 * (rev_factor - s["rev_factor"])
+    s["us_revenue"] = trend_factor_extra(
+        ledger,
+        "us_ai_revenue",
+        ("AI adoption", "blocks, tariffs, burst, decoupling", "chip sales to China"),
+        (rev0, rev1),
+        (s["rev_factor"], rev_factor),
+        (s["cn_sales"], cn_sales),
     )
-    ledger.add("us_ai_revenue", "chip sales to China", cn_sales - s["cn_sales"])
-    s["us_revenue"] = rev1 * rev_factor + cn_sales
     s["rev_factor"], s["cn_sales"] = rev_factor, cn_sales
     # ---- China's overbuild: centres, demand, utilisation, rent
     growth = np.where(
