@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from game.engine.data import GameData, did_you_mean, parse_quarter, quarter_name
+from game.engine.data import GameData, did_you_mean, parse_quarter
 from game.engine.yamlsrc import DataError, Doc, read
 
 
@@ -136,8 +136,3 @@ def resolve_plan(spec: str, gd: GameData, side: str) -> Plan:
                 "no such plan file (use 'hold', a path, or a name in data/plans/)",
             )
     return load_plan(p, gd, side)
-
-
-def describe(plan: Plan, gd: GameData) -> str:
-    qs = ", ".join(f"{quarter_name(q)}: {len(m)}" for q, m in sorted(plan.by_quarter.items()))
-    return f"{plan.name} ({plan.side or 'any side'}; {qs or 'no scheduled moves'})"
