@@ -465,6 +465,8 @@ def load_scenario(doc: Doc, levers: dict[str, Lever], figures: dict) -> Scenario
     if not isinstance(v, dict):
         raise doc.error("", "a scenario is a mapping (id, name, start, end, stocks, ...)")
     sid = _need(doc, v, "id", "", str)
+    # the starting levers and state are numbers too: they cite figures or say why
+    _check_sources(doc, v, "", figures, required=True)
     try:
         start = parse_quarter(_need(doc, v, "start", ""))
     except ValueError as exc:

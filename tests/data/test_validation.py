@@ -487,3 +487,18 @@ def test_load_data_from_a_broken_copy_names_the_file(tmp_path):
     with pytest.raises(DataError) as exc:
         load_data(str(data))
     assert exc.value.path == str(target)
+
+
+def test_scenario_without_source_or_assumption_for_its_numbers_fails(tmp_path):
+    """A scenario's starting numbers must cite seeds/ figures or say why they were chosen."""
+    from game.engine.data import data_dir
+
+    text = (data_dir() / "scenarios" / "2026-h200-thaw.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    start = next(i for i, x in enumerate(lines) if x.startswith("sources:"))
+    end = next(i for i, x in enumerate(lines) if x.startswith("briefing:"))
+    path = tmp_path / "uncited.yaml"
+    path.write_text("\n".join(lines[:start] + lines[end:]) + "\n", encoding="utf-8")
+    problems = validate_file(path)
+    assert len(problems) == 1
+    assert str(path) in problems[0] and "assumption" in problems[0]
