@@ -124,7 +124,15 @@ def initial_state(gd: GameData, sc: Scenario, n: int) -> State:
     s["centre_demand"] = np.full(n, sc.state["cn_utilization"] / 100.0)
     s["us_capex"] = np.full(n, p["us_capex_q0"] * (1 + p["us_capex_growth_q"]) ** sc.start)
     s["us_revenue"] = np.full(n, p["us_revenue_q0"] * (1 + p["us_revenue_growth_q"]) ** sc.start)
-    for key in ("nv_units", "hw_units", "ot_units", "stargate_capex", "cn_sales"):
+    for key in (
+        "nv_units",
+        "hw_units",
+        "ot_units",
+        "stargate_capex",
+        "cn_sales",
+        "h200_prev",
+        "b30a_prev",
+    ):
         s[key] = np.zeros(n)
     s["capex_cycle"] = np.ones(n)
     s["rev_factor"] = np.ones(n)
@@ -470,9 +478,9 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
     h200_supply = np.asarray([0.0, p["h200_cbc_q"], p["h200_open_q"]])[
         lev["h200_exports"].astype(int)
     ]
-    ramp = np.where(s.get("h200_prev", np.zeros(n)) > 0, 1.0, p["import_ramp"])
+    ramp = np.where(s["h200_prev"] > 0, 1.0, p["import_ramp"])
     h200 = h200_supply * accept * tension_drag * ramp
-    b30a_ramp = np.where(s.get("b30a_prev", np.zeros(n)) > 0, 1.0, p["import_ramp"])
+    b30a_ramp = np.where(s["b30a_prev"] > 0, 1.0, p["import_ramp"])
     b30a = p["b30a_q"] * lev["b30a_licence"] * accept * tension_drag * b30a_ramp
     h20 = p["h20_q"] * (lev["h20_controls"] == 0) * accept * tension_drag
     s["h200_prev"], s["b30a_prev"] = h200, b30a
@@ -522,7 +530,6 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
         running = running * factor
     new_cloud = np.maximum(s["cn_cloud"] - old_cloud, 0.0)
     # ---- stocks: retire and age, then install this quarter's flows
-    stock_before = st.stocks.sum(axis=2)
     retired = age_stocks(gd, st, lev["legacy_wear"])
     st.stocks[:, US, 0] = us_out
     st.stocks[:, IMPORT, 0] = imports
@@ -707,7 +714,6 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
         ledger,
         old_meters,
         new,
-        stock_before,
         retired,
         dict(
             us_out=us_out,
@@ -756,9 +762,7 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
     return taken, fired, revealed, ledger
 
 
-def explain(
-    gd: GameData, st: State, L: Ledger, old: dict, new: dict, stock_before, retired, f
-) -> None:
+def explain(gd: GameData, st: State, L: Ledger, old: dict, new: dict, retired, f) -> None:
     """Split each meter's change into named causes (first-order shares; the remainder is booked too)."""
     p, lev = gd.params, st.lev
     eff = dom_eff(p, lev)
