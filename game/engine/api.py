@@ -86,6 +86,15 @@ class Batch:
         other.state = self.state.copy()
         return other
 
+    def fork(self, idx: np.ndarray, rng: np.random.Generator) -> Batch:
+        """A new batch of games `idx` of this one (repeats allowed) that draws from `rng`: the
+        what-if futures a planner or a preview simulates, leaving this batch untouched."""
+        other = object.__new__(Batch)
+        other.data, other.scenario, other.seed = self.data, self.scenario, self.seed
+        other.rng = rng
+        other.state = self.state.take(idx)
+        return other
+
 
 # ----------------------------------------------------------------------------- value objects
 
@@ -404,6 +413,10 @@ class Game:
             "over": self.over,
             "result": self.result,
         }
+
+    def snapshot(self) -> Batch:
+        """A copy of this game as a one-game Batch (for agents and previews); the game is untouched."""
+        return self._batch.copy()
 
     def clone(self) -> Game:
         other = object.__new__(Game)

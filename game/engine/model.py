@@ -93,6 +93,24 @@ class State:
             self.result.copy(),
         )
 
+    def take(self, idx: np.ndarray) -> State:
+        """A new state holding games `idx` of this one (repeats allowed: a batch of copies)."""
+        idx = np.asarray(idx)
+        return State(
+            len(idx),
+            self.q,
+            self.end,
+            {k: v[idx] for k, v in self.lev.items()},
+            self.stocks[idx],
+            {k: v[idx] for k, v in self.s.items()},
+            {k: v[idx] for k, v in self.meters.items()},
+            self.added[idx],
+            self.fired[idx],
+            self.streak[idx],
+            self.over[idx],
+            self.result[idx],
+        )
+
     def arrays(self):
         """Every array of the state, in a fixed order (for digests)."""
         yield np.array([self.q, self.end])

@@ -1,0 +1,213 @@
+"""The Agent interface: an agent sees one side's observation of a batch of games and returns moves.
+
+Everything is batched. An observation holds arrays with a leading axis of n games (n = 1 for a single
+game), and an agent answers with a choice matrix of shape (n, number of moves): the option index of
+each move it makes, -1 for moves it does not make. Scripted agents compute that matrix with array
+operations, so a 10,000-game batch costs no more Python than one game.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+import numpy as np
+
+from game.engine import model
+from game.engine.data import SIDES, GameData, quarter_name
+from game.engine.plans import parse_move
+
+if TYPE_CHECKING:  # pragma: no cover
+    from game.engine.api import Batch, Game
+
+CAPITAL = {"us": "us_political_capital", "china": "cn_political_capital"}
+
+
+def other_side(side: str) -> str:
+    return "china" if side == "us" else "us"
+
+
+def hidden_levers(gd: GameData, side: str) -> set[str]:
+    """Levers `side` cannot see: those set by the other side's covert moves."""
+    return {m.lever for m in gd.moves if m.covert and m.lever and m.side == other_side(side)}
+
+
+@dataclass
+class Observation:
+    """What one side sees of n games at the start of a quarter.
+
+    meters: every meter, (n,) arrays. levers: its own levers and the other side's public ones (the
+    other side's covert stances are left out). legal[j]: for each of this side's moves j, an
+    (n, options) bool array, True where that option may be played now and is affordable on its own.
+    """
+
+    side: str
+    data: GameData
+    q: int
+    start: int
+    end: int
+    meters: dict[str, np.ndarray]
+    levers: dict[str, np.ndarray]
+    legal: dict[int, np.ndarray]
+    active: np.ndarray
+    batch: Batch | None = None  # the full games, for planners that simulate futures (`fork`)
+
+    @property
+    def n(self) -> int:
+        return len(self.active)
+
+    @property
+    def quarter(self) -> str:
+        return quarter_name(self.q)
+
+    @property
+    def quarters_left(self) -> int:
+        """Quarters still to play, this one included."""
+        return self.end - self.q + 1
+
+    @property
+    def capital(self) -> np.ndarray:
+        return self.meters[CAPITAL[self.side]]
+
+    def stance(self, lever: str, option: str) -> np.ndarray:
+        """Bool (n,): is `lever` currently at the named option?"""
+        L = self.data.levers[lever]
+        return np.rint(self.levers[lever]) == L.options.index(option)
+
+    def choices(self) -> Choices:
+        """A fresh, empty set of choices to fill with `want`."""
+        return Choices(self)
+
+
+class Choices:
+    """Builds an agent's (n, moves) choice matrix under legality and the political-capital budget.
+
+    `want(move, when)` plays `move` in every game where `when` holds, the move is legal, not already
+    chosen this quarter and still affordable after the earlier wants; it returns where it was played.
+    Call wants in order of priority: capital goes to the first that asks.
+    """
+
+    def __init__(self, obs: Observation):
+        self.obs = obs
+        self.array = np.full((obs.n, len(obs.data.moves)), -1, dtype=np.int16)
+        self.left = obs.capital.astype(float).copy()
+
+    def want(self, move: str, when: np.ndarray | bool = True) -> np.ndarray:
+        obs = self.obs
+        j, k = _parsed(obs.data, move, obs.side)
+        cost = obs.data.moves[j].options[k].cost
+        ok = (
+            np.broadcast_to(np.asarray(when, bool), (obs.n,))
+            & obs.legal[j][:, k]
+            & (self.array[:, j] < 0)
+            & (self.left >= cost - 1e-9)
+        )
+        self.array[ok, j] = k
+        self.left[ok] -= cost
+        return ok
+
+
+_PARSED: dict[tuple[int, str, str], tuple[int, int]] = {}
+
+
+def _parsed(gd: GameData, move: str, side: str) -> tuple[int, int]:
+    key = (id(gd), move, side)
+    if key not in _PARSED:
+        _PARSED[key] = parse_move(gd, move, side)
+    return _PARSED[key]
+
+
+@runtime_checkable
+class Agent(Protocol):
+    """Anything with a side, a name and `act(observation, rng) -> (n, moves) int array`.
+
+    `act` may only use the randomness of the Generator it is handed, so a seeded run replays exactly.
+    `reset(n)` is called before a batch of n games starts (agents with memory clear it there).
+    """
+
+    side: str
+    name: str
+
+    def reset(self, n: int) -> None: ...
+
+    def act(self, obs: Observation, rng: np.random.Generator) -> np.ndarray: ...
+
+
+def observe(batch: Batch, side: str) -> Observation:
+    """One side's observation of every game in a batch."""
+    if side not in SIDES:
+        raise ValueError(f"unknown side {side!r}: use 'us' or 'china'")
+    gd, st = batch.data, batch.state
+    hide = hidden_levers(gd, side)
+    legal = {}
+    for j, m in enumerate(gd.moves):
+        if m.side != side:
+            continue
+        legal[j] = np.stack([model.legal_mask(gd, st, j, k)[0] for k in range(len(m.options))], 1)
+    return Observation(
+        side=side,
+        data=gd,
+        q=st.q,
+        start=batch.scenario.start,
+        end=batch.scenario.end,
+        meters=st.meters,
+        levers={k: v for k, v in st.lev.items() if k not in hide},
+        legal=legal,
+        active=~st.over,
+        batch=batch,
+    )
+
+
+def sanitize(obs: Observation, choices: np.ndarray) -> np.ndarray:
+    """Keep only this side's legal choices, cheapest budget first in move order (what the engine
+    would play); agents that build with `Choices` never need this."""
+    out = np.full((obs.n, len(obs.data.moves)), -1, dtype=np.int16)
+    left = obs.capital.astype(float).copy()
+    for j, leg in obs.legal.items():
+        k = np.asarray(choices[:, j], dtype=np.int64)
+        has = (k >= 0) & (k < leg.shape[1])
+        kk = np.where(has, k, 0)
+        cost = np.array([o.cost for o in obs.data.moves[j].options])[kk]
+        ok = has & leg[np.arange(obs.n), kk] & (left >= cost - 1e-9)
+        out[ok, j] = kk[ok]
+        left[ok] -= cost[ok]
+    return out
+
+
+def agent_policy(agent: Agent, rng: np.random.Generator):
+    """Adapt an agent to the batch runner's policy: batch -> choices for the agent's side."""
+
+    seen: list[int] = []
+
+    def act(batch: Batch) -> np.ndarray:
+        if not seen or seen[0] != id(batch):  # a new batch: let the agent clear its memory
+            seen[:] = [id(batch)]
+            agent.reset(batch.n)
+        obs = observe(batch, agent.side)
+        return sanitize(obs, agent.act(obs, rng))
+
+    return act
+
+
+def move_strings(gd: GameData, row: np.ndarray) -> list[str]:
+    """One game's choice row as move strings ('h200_exports:deny', 'rasa_push')."""
+    out = []
+    for j in np.flatnonzero(row >= 0):
+        m = gd.moves[j]
+        out.append(f"{m.id}:{m.options[int(row[j])].name}" if m.has_options else m.id)
+    return out
+
+
+def decide(agent: Agent, game: Game, rng: np.random.Generator) -> list[str]:
+    """The agent's moves for the game's current quarter, as move strings for `game.play_turn`."""
+    batch = game.snapshot()
+    obs = observe(batch, agent.side)
+    return move_strings(game.data, sanitize(obs, agent.act(obs, rng))[0])
+
+
+def agent_rng(seed: int, side: str) -> np.random.Generator:
+    """The Generator handed to the agent playing `side` in a run seeded `seed` (independent of the
+    engine's own stream, so swapping an agent never changes the world's dice)."""
+    return np.random.Generator(
+        np.random.PCG64(np.random.SeedSequence([seed, 1 + SIDES.index(side)]))
+    )
