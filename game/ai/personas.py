@@ -81,14 +81,14 @@ class Dealmaker(Persona):
         m = obs.meters
         gap = _gap(obs)
         c.want("summit", m["tension"] > 65)
-        c.want("h200_exports:deny", gap < 4)
-        c.want("h200_exports:case_by_case", gap >= 6)
+        c.want("h200_exports:deny", gap < 10)
+        c.want("h200_exports:case_by_case", gap >= 16)
         c.want("tariffs:normal", m["tension"] > 75)
         c.want("tariffs:raised", (m["tension"] < 35) & keen)
         c.want("stargate_tranche", (m["bubble_risk"] < 70) & keen)
-        c.want("b30a_licence:licensed", (m["bubble_risk"] > 55) & (gap > 10) & keen)
+        c.want("b30a_licence:licensed", (m["bubble_risk"] > 55) & (gap > 24) & keen)
         c.want("anti_smuggling:on", keen)
-        c.want("rasa_push", (gap < 8) & keen)
+        c.want("rasa_push", (gap < 12) & keen)
         c.want("chip_subsidy", keen)
 
 
@@ -102,15 +102,16 @@ class FreeMarketeer(Persona):
     def wants(self, obs, c, keen):
         m = obs.meters
         gap = _gap(obs)
-        worried = gap < 4
-        c.want("h200_exports:case_by_case", worried)
-        c.want("h200_exports:open", ~worried & (gap > 8))
+        worried = gap < 10
+        c.want("h200_exports:deny", worried & (gap < 6))
+        c.want("h200_exports:case_by_case", (gap >= 12) & (gap < 20))
+        c.want("h200_exports:open", gap >= 20)
         c.want("h20_controls:allowed")
         c.want("diffusion_rule:rescinded")
         c.want("tariffs:normal")
         c.want("block_cn_users:off")
         c.want("anti_smuggling:on", worried)
-        c.want("b30a_licence:licensed", (gap > 12) & keen)
+        c.want("b30a_licence:licensed", (gap > 24) & keen)
         c.want("summit", (m["tension"] > 50) & keen)
         c.want("stargate_tranche", (m["bubble_risk"] < 40) & keen)
 

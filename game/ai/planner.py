@@ -8,7 +8,9 @@ of a game share the same dice (common random numbers), so they are compared on t
 Everything runs as one vectorised batch: games x candidates x rollouts rows.
 
 Difficulty levels set the search budget: rollouts per candidate, horizon, and (level 3) a second
-round that tries adding a second move to the best first choice.
+round that tries adding a second move to the best first choice. After the first quarter of a
+rollout the planner's own side follows a fixed line (see `follow`), so a candidate is valued as
+"this move now, then play on as usual".
 
 The planner simulates from the true state, including the opponent's covert stances: it is a
 stronger-than-fair opponent in that respect (the human player's preview sees the same).
@@ -32,7 +34,8 @@ class Budget:
     rounds: int
 
 
-LEVELS = {1: Budget(8, 3, 1), 2: Budget(24, 5, 1), 3: Budget(48, 8, 2)}
+# horizon 0 = play every rollout to the end of the scenario (moves pay off over years, not quarters)
+LEVELS = {1: Budget(4, 0, 1), 2: Budget(8, 0, 1), 3: Budget(16, 0, 2)}
 DEFAULT_LEVEL = 2
 MAX_ROWS = 1 << 16  # rows simulated at once; more games are planned in chunks
 WIN_BONUS = 30.0
@@ -73,9 +76,15 @@ class Planner:
         self.name = f"planner:{level}"
         self.title = f"Planner (level {level})"
         self.own = [cls() for cls in PERSONAS[side].values()]
-        self.opponent = Mixture(
-            other_side(side), [cls() for cls in PERSONAS[other_side(side)].values()]
-        )
+        # how the planner assumes it will play after this quarter: the US follows the Hawk's line
+        # (it measured best as a continuation); China holds (its moves pay off on their own)
+        self.follow = PERSONAS[side]["hawk"]() if side == "us" else None
+        # the opponent model: each rollout draws one of the other side's personas, or a passive
+        # opponent (a plan that makes no moves), so the planner does not bank on the other side acting
+        from game.ai import Hold
+
+        opp = other_side(side)
+        self.opponent = Mixture(opp, [*(cls() for cls in PERSONAS[opp].values()), Hold(opp)])
 
     def reset(self, n: int) -> None:
         pass
@@ -133,12 +142,17 @@ class Planner:
         ).reshape(N)
         first = np.broadcast_to(cand[:, :, None, :], (G, K, R, M)).reshape(N, M)
         tiled = TiledRng(rng, G, K, R)
-        for h in range(min(H, batch.scenario.end - batch.state.q + 1)):
+        left = batch.scenario.end - batch.state.q + 1
+        for h in range(min(H, left) if H else left):
             if sim.state.over.all():
                 break
             oobs = observe(sim, opp.side)
             theirs = sanitize(oobs, opp.act(oobs, tiled))
-            mine = first if h == 0 else np.full_like(first, -1)
+            if h == 0 or self.follow is None:
+                mine = first if h == 0 else np.full_like(first, -1)
+            else:
+                mobs = observe(sim, self.side)
+                mine = sanitize(mobs, self.follow.act(mobs, tiled))
             sim.step(np.maximum(mine, theirs))
         sign = 1.0 if self.side == "us" else -1.0
         mine_code = model.RESULT_US if self.side == "us" else model.RESULT_CHINA

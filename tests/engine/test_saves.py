@@ -108,9 +108,9 @@ def test_golden_replay_explicit_values():
     assert pol["cn_imports"] == "approved_buyers"
     assert pol["block_cn_users"] == "on" and pol["anti_smuggling"] == "on"
     assert pol["ascend_invest"] == 2 and pol["subsidy"] == 1 and pol["talent"] == 1
-    assert g.meters["us_compute"] == pytest.approx(7431023.401748, rel=1e-6)
-    assert g.meters["cn_compute"] == pytest.approx(1122599.094862, rel=1e-6)
-    assert g.meters["capability_gap_months"] == pytest.approx(7.248004, rel=1e-6)
+    assert g.meters["us_compute"] == pytest.approx(9258374.917668, rel=1e-6)
+    assert g.meters["cn_compute"] == pytest.approx(1100016.579543, rel=1e-6)
+    assert g.meters["capability_gap_months"] == pytest.approx(2.356309, rel=1e-6)
 
 
 def test_golden_file_is_untouched_by_loading():
