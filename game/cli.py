@@ -57,9 +57,31 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
 # ----------------------------------------------------------------------------- commands
 
 
+def _progress_bar(label: str):
+    def progress(done: int, total: int) -> None:
+        bar = "#" * (30 * done // total)
+        print(
+            f"\r  {label} [{bar:<30}] {done}/{total} quarters", end="", file=sys.stderr, flush=True
+        )
+
+    return progress
+
+
+def _policies(args, gd):
+    """Both sides' batch policies from --us/--china: agent names, plan names or plan files."""
+    from game.ai import side_policy
+
+    out = []
+    for side, spec in (("us", args.us), ("china", args.china)):
+        try:
+            out.append(side_policy(spec, side, gd, args.seed))
+        except ValueError as exc:
+            raise CliError(f"--{side}: {exc}") from None
+    return out
+
+
 def cmd_sim(args) -> int:
     from game.engine.data import load_data
-    from game.engine.plans import resolve_plan
     from game.engine.runner import FLOWS, percentiles, run
 
     gd = load_data()
@@ -69,20 +91,10 @@ def cmd_sim(args) -> int:
         )
     if args.games < 1:
         raise CliError("--games must be at least 1")
-    us = resolve_plan(args.us, gd, "us")
-    cn = resolve_plan(args.china, gd, "china")
-    progress = None
-    if args.games * gd.scenarios[args.scenario].quarters >= 50_000 and sys.stderr.isatty():
-
-        def progress(done: int, total: int) -> None:
-            bar = "#" * (30 * done // total)
-            print(
-                f"\r  simulating [{bar:<30}] {done}/{total} quarters",
-                end="",
-                file=sys.stderr,
-                flush=True,
-            )
-
+    us, cn = _policies(args, gd)
+    planning = "planner" in (args.us.split(":")[0], args.china.split(":")[0])
+    big = args.games * gd.scenarios[args.scenario].quarters >= 50_000
+    progress = _progress_bar("simulating") if (big or planning) and sys.stderr.isatty() else None
     tr = run(args.scenario, us, cn, args.games, args.seed, gd, progress=progress)
     if progress:
         print(file=sys.stderr)
@@ -197,9 +209,61 @@ def cmd_calibrate(args) -> int:
         failed = sum(not r.passed for r in results)
         print(
             f"\n{len(results) - failed} of {len(results)} checks pass "
-            f"(median of {results[0].runs} seeded runs each; sources: seeds/<id>.yaml, `--json` for figure ids)"
+            f"(median, or share for 'below' checks, of {results[0].runs} seeded runs each; sources: seeds/<id>.yaml, `--json` for figure ids)"
         )
     return 0 if all(r.passed for r in results) else 1
+
+
+def cmd_tournament(args) -> int:
+    from game.ai.tournament import matrix_text, tournament
+    from game.engine.data import load_data
+
+    gd = load_data()
+    if args.scenario not in gd.scenarios:
+        raise CliError(
+            f"unknown scenario {args.scenario!r}; known: {', '.join(sorted(gd.scenarios))}"
+        )
+    if args.games < 1 or args.planner_games < 0:
+        raise CliError("--games must be at least 1 and --planner-games at least 0")
+    if args.planner.split(":")[0] != "planner":
+        raise CliError(f"--planner must be planner or planner:LEVEL, got {args.planner!r}")
+    tty = sys.stderr.isatty()
+
+    def progress(msg: str) -> None:
+        if tty:
+            print(f"\r\033[K  playing {msg}", end="", file=sys.stderr, flush=True)
+
+    try:
+        res = tournament(
+            args.scenario,
+            args.games,
+            args.planner_games,
+            args.seed,
+            args.planner,
+            data=gd,
+            progress=progress,
+        )
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    if tty:
+        print("\r\033[K", end="", file=sys.stderr)
+    if args.json:
+        print(json.dumps(res, indent=2))
+    else:
+        print(
+            f"Tournament on {args.scenario}, seed {args.seed}: {args.games} games per persona "
+            f"pairing, {args.planner_games} per {args.planner} pairing. Cells: US wins / China "
+            "wins (the rest are draws)\n"
+        )
+        print(matrix_text(res))
+        w = res["worst"]
+        verdict = "PASS" if res["balanced"] else "FAIL"
+        print(
+            f"\nbalance: {verdict}: the most one-sided persona pairing is {w['us']} vs "
+            f"{w['china']}, {w['wins']:.0%} for {'the US' if w['side'] == 'us' else 'China'} "
+            f"(limit {res['limit']:.0%})"
+        )
+    return 0 if res["balanced"] else 1
 
 
 def cmd_scenarios(args) -> int:
@@ -297,10 +361,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("sim", help="run N seeded games as one batch and summarise them")
     s.add_argument(
-        "--us", default="hold", help="US plan: 'hold', a plan file, or a name in data/plans/"
+        "--us",
+        default="hold",
+        help="US player: a persona (hawk, dealmaker, free-marketeer), random-persona, "
+        "planner[:LEVEL], hold, a plan file, or a plan name in data/plans/",
     )
     s.add_argument(
-        "--china", default="hold", help="China plan: 'hold', a plan file, or a name in data/plans/"
+        "--china",
+        default="hold",
+        help="China player: a persona (self-reliance, pragmatist, efficiency-first), "
+        "random-persona, planner[:LEVEL], hold, a plan file, or a plan name in data/plans/",
     )
     s.add_argument("--games", type=int, default=1000, help="number of games (default 1000)")
     s.add_argument("--seed", type=int, default=1, help="batch seed (default 1)")
@@ -311,13 +381,34 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", help="write one row per game per quarter to FILE.csv or FILE.jsonl")
     s.set_defaults(func=cmd_sim)
 
-    c = sub.add_parser("calibrate", help="check the model against the calibration targets T1-T10")
+    c = sub.add_parser("calibrate", help="check the model against the calibration targets T1-T11")
     c.add_argument(
         "--runs", type=int, default=None, help="games per target (default: data/calibration.yaml)"
     )
     c.add_argument("--seed", type=int, default=None)
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=cmd_calibrate)
+
+    t = sub.add_parser(
+        "tournament",
+        help="every US persona against every China persona (and the planner): win rates and "
+        "the balance verdict",
+    )
+    t.add_argument("--games", type=int, default=1000, help="games per persona pairing (1000)")
+    t.add_argument(
+        "--planner-games", type=int, default=200, help="games per planner pairing (200; 0 = skip)"
+    )
+    t.add_argument("--planner", default="planner", help="planner or planner:LEVEL (default level)")
+    t.add_argument("--seed", type=int, default=1)
+    t.add_argument(
+        "--scenario", default="2025-deepseek-shock", help="scenario id (see `g2 scenarios`)"
+    )
+    t.add_argument("--json", action="store_true", help="print the results as JSON")
+    t.set_defaults(func=cmd_tournament)
+
+    from game import sweep
+
+    sweep.register(sub)
 
     sub.add_parser("scenarios", help="list scenarios with their briefings").set_defaults(
         func=cmd_scenarios

@@ -110,5 +110,5 @@ def test_moves_and_scenarios_list(capsys):
 def test_calibrate_json_reports_every_target(capsys):
     code, out, _ = run_cli(capsys, "calibrate", "--runs", "100", "--json")
     rows = json.loads(out)
-    assert {r["id"] for r in rows} == {f"T{i}" for i in range(1, 11)}
+    assert {r["id"] for r in rows} == {f"T{i}" for i in range(1, 12)}
     assert code == (0 if all(r["pass"] for r in rows) else 1)

@@ -121,5 +121,8 @@ def side_policy(spec: str, side: str, gd, seed: int):
         return agent_policy(make_agent(spec, side), agent_rng(seed, side))
     if Path(spec).exists() or (data_dir() / "plans" / f"{spec}.yaml").exists():
         return plan_policy(resolve_plan(spec, gd, side), side, gd)
-    make_agent(spec, side)  # raises the unknown-agent error, with suggestions
-    raise AssertionError("unreachable")
+    try:
+        make_agent(spec, side)
+    except ValueError as exc:
+        raise ValueError(f"{exc}; and no such plan file or plan name in data/plans/") from None
+    raise AssertionError("unreachable: make_agent accepted a name agent_names does not list")

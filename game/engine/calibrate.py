@@ -8,11 +8,12 @@ from pathlib import Path
 import numpy as np
 
 from game.engine.data import GameData, data_dir, load_data, parse_quarter
-from game.engine.plans import resolve_plan
 from game.engine.runner import FLOWS, Trace, run
 from game.engine.yamlsrc import read
 
-METRICS = ("sum", "ratio", "at", "fraction", "mean")
+# sum/ratio/at/fraction/mean are medians over the runs; below is the share of runs whose meter,
+# at `quarter` (or when the game ended, if earlier), is under `threshold`
+METRICS = ("sum", "ratio", "at", "fraction", "mean", "below")
 
 
 @dataclass
@@ -25,6 +26,7 @@ class Check:
     quarter: int | None
     band: tuple[float, float]
     show: str
+    threshold: float = 0.0
 
 
 @dataclass
@@ -96,6 +98,7 @@ def load_targets(
                     q["quarter"],
                     (float(band[0]), float(band[1])),
                     str(c.get("show", band)),
+                    float(c.get("threshold", 0.0)),
                 )
             )
         targets.append(
@@ -125,6 +128,9 @@ def measure(tr: Trace, c: Check) -> np.ndarray:
         den, _ = _series(tr, c.over)
         return vals[a : b + 1].sum(axis=0) / np.maximum(den[a : b + 1].sum(axis=0), 1e-9)
     i = tr.index(c.quarter)
+    if c.metric == "below":  # a game that ended early keeps its last value
+        at = np.minimum(i + 1, tr.ended)
+        return (vals[at, np.arange(tr.n)] < c.threshold).astype(float)
     value = vals[i] if flow else vals[i + 1]
     if c.metric == "fraction":
         return value / np.maximum(vals[0], 1e-9)
@@ -139,12 +145,15 @@ def calibrate(
     runs = runs or default_runs
     seed = default_seed if seed is None else seed
     out = []
+    from game.ai import side_policy  # targets may name AI players (T11: random personas)
+
     for t in targets:
-        us = resolve_plan(t.us, gd, "us")
-        cn = resolve_plan(t.china, gd, "china")
+        us = side_policy(t.us, "us", gd, seed)
+        cn = side_policy(t.china, "china", gd, seed)
         last = max(max(c.end or 0, c.quarter or 0) for c in t.checks)
         tr = run(t.scenario, us, cn, runs, seed, gd, until=last)
         for c in t.checks:
-            value = float(np.median(measure(tr, c)))
+            per_game = measure(tr, c)
+            value = float(per_game.mean() if c.metric == "below" else np.median(per_game))
             out.append(CheckResult(t, c, value, c.band[0] <= value <= c.band[1], runs))
     return out
