@@ -1,0 +1,534 @@
+"""`g2 sweep`: sensitivity analysis over the uncertain figures in data/params.yaml.
+
+Each sweep point is one batch of seeded games with some parameters overridden. Every point uses
+the same seed (common random numbers), so the differences between points come from the figures,
+not from the dice. Points run in-process, in a local process pool, or on a Dask cluster; a point's
+result depends only on its inputs, so all three backends give identical results, in grid order.
+
+    from game.sweep import sweep
+    res = sweep(["huawei_output_2025=40000:146000:5"], "hold", "hold", "2025-deepseek-shock", 1000, 1)
+    res["sensitivity"]     # the tornado table: effect of each figure from its lowest to highest value
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import math
+import multiprocessing
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import replace
+from typing import Any, NamedTuple
+
+DEFAULT_SCENARIO = "2025-deepseek-shock"
+MODES = ("oat", "grid")
+# final meters summarised at every point (p10/p50/p90)
+SWEEP_METERS = (
+    "score",
+    "capability_gap_months",
+    "stock_ratio",
+    "bubble_risk",
+    "huawei_cn_share",
+    "cn_compute",
+)
+VARY_HELP = (
+    "NAME=LO:HI:STEPS (inclusive, STEPS >= 2) or NAME=V1,V2,...; xF means F times the base value"
+)
+DASK_HINT = "the Dask backend needs the optional extra: install it with `uv sync --extra dask`"
+
+Progress = Callable[[int, int], None]
+
+
+class DataMismatchError(RuntimeError):
+    """A worker's game data differs from the caller's (data/ edited mid-sweep, or another g2)."""
+
+
+# ----------------------------------------------------------------------------- --vary
+
+
+def _number(token: str, base: float, text: str) -> float:
+    tok = token.strip()
+    try:
+        val = float(tok[1:]) * base if tok[:1] in ("x", "X") else float(tok)
+    except ValueError:
+        raise ValueError(f"--vary {text!r}: {tok!r} is not a number (or xFACTOR)") from None
+    if not math.isfinite(val):
+        raise ValueError(f"--vary {text!r}: {tok!r} is not a finite number")
+    return val
+
+
+def _base_value(name: str, gd) -> float:
+    from game.engine.data import did_you_mean
+
+    if name not in gd.params:
+        raise ValueError(
+            f"unknown parameter {name!r}{did_you_mean(name, gd.params)}; "
+            f"parameters: {', '.join(sorted(gd.params))}"
+        )
+    base = gd.params[name]
+    if isinstance(base, list):
+        raise ValueError(f"parameter {name!r} is a list of values and cannot be swept")
+    return float(base)
+
+
+def parse_vary(text: str, gd) -> tuple[str, list[float]]:
+    """Parse one `--vary` spec into (parameter name, values).
+
+    `NAME=LO:HI:STEPS` is an inclusive linspace (STEPS >= 2); `NAME=V1,V2,...` lists the values.
+    A value written `xF` (e.g. `x0.5:x2:4`) is F times the parameter's base value in `gd`.
+    Raises ValueError for a malformed spec or an unknown or list-valued parameter."""
+    import numpy as np
+
+    name, sep, spec = str(text).partition("=")
+    name, spec = name.strip(), spec.strip()
+    if not sep or not name or not spec:
+        raise ValueError(f"--vary {text!r}: expected {VARY_HELP}")
+    base = _base_value(name, gd)
+    if ":" in spec:
+        parts = spec.split(":")
+        if len(parts) != 3:
+            raise ValueError(f"--vary {text!r}: a range is LO:HI:STEPS")
+        lo, hi = (_number(p, base, text) for p in parts[:2])
+        try:
+            steps = int(parts[2].strip())
+        except ValueError:
+            raise ValueError(f"--vary {text!r}: STEPS must be a whole number") from None
+        if steps < 2:
+            raise ValueError(f"--vary {text!r}: STEPS must be at least 2, got {steps}")
+        if lo == hi:
+            raise ValueError(f"--vary {text!r}: LO and HI are the same")
+        values = [float(v) for v in np.linspace(lo, hi, steps)]
+    else:
+        values = [_number(p, base, text) for p in spec.split(",")]
+    if len(set(values)) != len(values):
+        raise ValueError(f"--vary {text!r}: the values repeat")
+    return name, values
+
+
+def _varies(varies, gd) -> list[tuple[str, list[float]]]:
+    """Normalise --vary specs: strings, (name, values) pairs, or a {name: values} mapping."""
+    items = varies.items() if isinstance(varies, dict) else varies
+    out: list[tuple[str, list[float]]] = []
+    for item in items:
+        if isinstance(item, str):
+            name, values = parse_vary(item, gd)
+        else:
+            name, values = str(item[0]), [float(v) for v in item[1]]
+            _base_value(name, gd)
+            if len(values) < 2 or len(set(values)) != len(values):
+                raise ValueError(f"{name}: give at least two different values, got {values}")
+            if not all(math.isfinite(v) for v in values):
+                raise ValueError(f"{name}: the values must be finite numbers, got {values}")
+        if any(name == n for n, _ in out):
+            raise ValueError(f"parameter {name!r} is varied twice")
+        out.append((name, values))
+    if not out:
+        raise ValueError("nothing to sweep: give at least one --vary NAME=SPEC")
+    return out
+
+
+# ----------------------------------------------------------------------------- one point
+
+
+class Point(NamedTuple):
+    """One sweep point: everything a worker needs (plain, picklable values)."""
+
+    scenario: str
+    us: str
+    china: str
+    games: int
+    seed: int
+    overrides: dict[str, float]
+    digest: str | None = None  # the caller's data digest; a worker with other data refuses
+
+
+def run_point(args: Sequence[Any]) -> dict:
+    """Run one sweep point and summarise it as a plain (JSON-ready) dict.
+
+    `args` is (scenario, us_spec, china_spec, games, seed, overrides[, data_digest]). The point
+    loads the game data, overrides the named parameters, builds both sides' policies with
+    `game.ai.side_policy` and plays `games` games with `seed`. Every point of a sweep gets the same
+    seed: common random numbers, so the world's dice and the agents' draws are the same at every
+    point and the differences between points come from the figures, not from luck. The result
+    depends only on `args`, so it is the same in-process, in a process pool or on a Dask worker.
+    With a data digest, a worker whose data differs raises DataMismatchError."""
+    from game.ai import side_policy
+    from game.engine.data import load_data
+    from game.engine.runner import percentiles, run
+
+    scenario, us, china, games, seed, overrides, *rest = args
+    digest = rest[0] if rest else None
+    gd = load_data()
+    if digest is not None and gd.digest != digest:
+        raise DataMismatchError(
+            f"a worker's game data (digest {gd.digest}) differs from the caller's ({digest}): "
+            "data/ changed during the sweep, or the worker runs another version of g2"
+        )
+    if overrides:
+        unknown = [k for k in overrides if k not in gd.params]
+        if unknown:
+            raise ValueError(f"unknown parameter(s): {', '.join(unknown)}")
+        gd = replace(gd, params={**gd.params, **{k: float(v) for k, v in overrides.items()}})
+    tr = run(
+        scenario,
+        side_policy(us, "us", gd, seed),
+        side_policy(china, "china", gd, seed),
+        int(games),
+        int(seed),
+        data=gd,
+    )
+    return {
+        "overrides": {k: float(v) for k, v in overrides.items()},
+        "win_rates": tr.win_rates(),
+        "final": {
+            m: dict(zip(("p10", "p50", "p90"), percentiles(tr.final(m)), strict=True))
+            for m in SWEEP_METERS
+        },
+    }
+
+
+# ----------------------------------------------------------------------------- backends
+
+
+def _mp_context():
+    """fork (fast: workers inherit the loaded modules and data) from a single-threaded process on
+    Linux; otherwise forkserver or spawn, as forking a process with threads (a Dask client, a UI)
+    can deadlock and macOS frameworks are not fork-safe. Those two re-import the main module, so
+    a script calling sweep() with workers > 1 needs the `if __name__ == "__main__":` guard."""
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform == "linux" and "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _run_local(points: list[Point], workers: int, progress: Progress | None) -> list[dict]:
+    total = len(points)
+    if workers <= 1 or total <= 1:
+        out = []
+        for i, p in enumerate(points):
+            out.append(run_point(p))
+            if progress:
+                progress(i + 1, total)
+        return out
+    results: list[dict | None] = [None] * total
+    with ProcessPoolExecutor(max_workers=min(workers, total), mp_context=_mp_context()) as ex:
+        futures = {ex.submit(run_point, p): i for i, p in enumerate(points)}
+        try:
+            for done, fut in enumerate(as_completed(futures), 1):
+                results[futures[fut]] = fut.result()
+                if progress:
+                    progress(done, total)
+        except BaseException:
+            for fut in futures:  # do not wait for the rest of a failed sweep
+                fut.cancel()
+            raise
+    return results  # type: ignore[return-value]
+
+
+def _run_dask(points: list[Point], address: str, progress: Progress | None) -> list[dict]:
+    try:
+        from distributed import Client
+        from distributed import as_completed as dask_completed
+    except ImportError as exc:
+        raise ImportError(DASK_HINT) from exc
+    try:
+        client = Client(address)
+    except (OSError, ValueError) as exc:  # TimeoutError is an OSError
+        raise ConnectionError(f"cannot reach the Dask scheduler at {address!r}: {exc}") from exc
+    try:
+        futures = client.map(run_point, points, pure=False)
+        if progress:
+            for done, _ in enumerate(dask_completed(futures), 1):
+                progress(done, len(points))
+        return client.gather(futures)
+    finally:
+        client.close()
+
+
+# ----------------------------------------------------------------------------- sweep
+
+
+def _mean(xs: Iterable[float]) -> float:
+    xs = list(xs)
+    return sum(xs) / len(xs)
+
+
+def _sensitivity(
+    varies: list[tuple[str, list[float]]], points: list[dict], base: dict[str, float], mode: str
+) -> list[dict]:
+    """Per figure: US win rate and median score at its lowest and highest value (the others at
+    base in oat mode; averaged over every combination of the others in grid mode)."""
+    rows = []
+    for name, values in varies:
+        lo, hi = min(values), max(values)
+        mine = [p for p in points if mode == "grid" or p["varied"] == name]
+        at = {
+            end: [p for p in mine if p["overrides"][name] == end] for end in (lo, hi)
+        }  # grid: one point per combination of the others
+        us = {end: _mean(p["win_rates"]["us"] for p in at[end]) for end in (lo, hi)}
+        score = {end: _mean(p["final"]["score"]["p50"] for p in at[end]) for end in (lo, hi)}
+        rows.append(
+            {
+                "name": name,
+                "base": base[name],
+                "low": lo,
+                "high": hi,
+                "us_win_low": us[lo],
+                "us_win_high": us[hi],
+                "us_win_change": us[hi] - us[lo],
+                "score_p50_low": score[lo],
+                "score_p50_high": score[hi],
+                "score_p50_change": score[hi] - score[lo],
+            }
+        )
+    rows.sort(key=lambda r: (-abs(r["score_p50_change"]), -abs(r["us_win_change"]), r["name"]))
+    return rows
+
+
+def sweep(
+    varies,
+    us: str = "random-persona",
+    china: str = "random-persona",
+    scenario: str = DEFAULT_SCENARIO,
+    games: int = 1000,
+    seed: int = 1,
+    workers: int | None = None,
+    dask_address: str | None = None,
+    progress: Progress | None = None,
+    mode: str = "oat",
+) -> dict:
+    """Run a sensitivity sweep and return a JSON-ready dict.
+
+    `varies`: `--vary` specs ('NAME=LO:HI:STEPS' / 'NAME=V1,V2'), (name, values) pairs or a
+    {name: values} mapping. mode 'grid' runs the Cartesian product of all values; 'oat' (one at
+    a time) varies each figure alone with the others at their base value. Points run in-process
+    (workers=1), in a local process pool (workers=None: one per CPU), or on the Dask scheduler at
+    `dask_address`; every backend gives the same result, points in grid order. `progress(done,
+    total)` is called as points finish. Raises ValueError for a bad spec, scenario or agent,
+    ImportError when Dask is wanted but not installed, ConnectionError for an unreachable
+    scheduler, DataMismatchError when a worker's game data differs from this process's.
+
+    Result keys: scenario, us, china, games, seed, mode, data_digest, varies (name, base,
+    values), points (varied: the figure an oat point varies, None in grid mode; overrides: every
+    varied figure's value there, the others at base in oat mode; win_rates; final: meter ->
+    p10/p50/p90) and sensitivity
+    (per figure: base, low, high, us_win_low/high/change, score_p50_low/high/change, sorted by
+    the absolute change in median score, then in US win rate)."""
+    from game.ai import side_policy
+    from game.engine.data import did_you_mean, load_data
+
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}: use {' or '.join(MODES)}")
+    if isinstance(games, bool) or int(games) != games or games < 1:
+        raise ValueError(f"games must be a whole number of at least 1, got {games!r}")
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers!r}")
+    gd = load_data()
+    if scenario not in gd.scenarios:
+        raise ValueError(
+            f"unknown scenario {scenario!r}{did_you_mean(scenario, gd.scenarios)}; "
+            f"known: {', '.join(sorted(gd.scenarios))}"
+        )
+    # fail here, once, on an unknown agent or plan rather than in every worker
+    side_policy(us, "us", gd, seed)
+    side_policy(china, "china", gd, seed)
+    vs = _varies(varies, gd)
+    base = {name: float(gd.params[name]) for name, _ in vs}
+
+    labels: list[str | None] = []
+    overrides: list[dict[str, float]] = []
+    if mode == "grid":
+        for combo in itertools.product(*(values for _, values in vs)):
+            labels.append(None)
+            overrides.append({name: v for (name, _), v in zip(vs, combo, strict=True)})
+    else:
+        for name, values in vs:
+            for v in values:
+                labels.append(name)
+                overrides.append({**base, name: v})
+    # identical points (in oat mode, every figure at base more than once) run once
+    keys = [tuple(sorted(o.items())) for o in overrides]
+    unique = list(dict.fromkeys(keys))
+    points = [Point(scenario, us, china, int(games), int(seed), dict(k), gd.digest) for k in unique]
+
+    if dask_address:
+        results = _run_dask(points, dask_address, progress)
+    else:
+        results = _run_local(points, workers or os.cpu_count() or 1, progress)
+    by_key = dict(zip(unique, results, strict=True))
+    rows = [
+        {"varied": lab, **by_key[k], "overrides": o}
+        for lab, k, o in zip(labels, keys, overrides, strict=True)
+    ]
+    return {
+        "scenario": scenario,
+        "us": us,
+        "china": china,
+        "games": int(games),
+        "seed": int(seed),
+        "mode": mode,
+        "data_digest": gd.digest,
+        "varies": [{"name": n, "base": base[n], "values": v} for n, v in vs],
+        "points": rows,
+        "sensitivity": _sensitivity(vs, rows, base, mode),
+    }
+
+
+# ----------------------------------------------------------------------------- command line
+
+
+def _num(x: float) -> str:
+    a = abs(x)
+    if a >= 1e6:
+        return f"{x / 1e6:.3g}M"
+    if a >= 1e4:
+        return f"{x / 1e3:.4g}k"
+    return f"{x:.4g}"
+
+
+def _table(rows: list[list[str]], header: list[str], right: int = 0) -> str:
+    """Columns from index `right` on are right-aligned (numbers)."""
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(r):
+        return "  ".join(
+            c.rjust(w) if i >= right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        ).rstrip()
+
+    return "\n".join([line(header), "  ".join("-" * w for w in widths), *map(line, rows)])
+
+
+def format_text(res: dict) -> str:
+    names = [v["name"] for v in res["varies"]]
+    n = len(res["points"])
+    how = "one figure at a time" if res["mode"] == "oat" else "full grid"
+    out = [
+        f"{n} points x {res['games']} games of {res['scenario']} ({how}), seed {res['seed']} "
+        f"at every point: US {res['us']} vs China {res['china']}",
+        "base: " + ", ".join(f"{v['name']} = {_num(v['base'])}" for v in res["varies"]),
+        "",
+    ]
+    rows = []
+    for p in res["points"]:
+        vals = [
+            "base" if p["varied"] not in (None, nm) else _num(p["overrides"][nm]) for nm in names
+        ]
+        wr, sc = p["win_rates"], p["final"]["score"]
+        rows.append(
+            [
+                *vals,
+                *(f"{wr[k]:.1%}" for k in ("us", "china", "draw")),
+                *(f"{sc[k]:+.1f}" for k in ("p10", "p50", "p90")),
+                f"{p['final']['capability_gap_months']['p50']:.1f}",
+            ]
+        )
+    header = [*names, "US", "China", "draw", "score p10", "p50", "p90", "gap p50 (mo)"]
+    out.append(_table(rows, header, right=len(names)))
+    out += ["", "Sensitivity, largest effect first (lowest -> highest value"]
+    out[-1] += ", others at base):" if res["mode"] == "oat" else ", averaged over the others):"
+    srows = [
+        [
+            s["name"],
+            f"{_num(s['low'])} -> {_num(s['high'])}",
+            f"{s['us_win_low']:.1%} -> {s['us_win_high']:.1%}",
+            f"{s['us_win_change'] * 100:+.1f} pts",
+            f"{s['score_p50_low']:+.1f} -> {s['score_p50_high']:+.1f}",
+            f"{s['score_p50_change']:+.1f}",
+        ]
+        for s in res["sensitivity"]
+    ]
+    out.append(
+        _table(
+            srows,
+            ["figure", "range", "US win", "change", "median score", "change"],
+            right=1,
+        )
+    )
+    return "\n".join(out)
+
+
+def cmd_sweep(args) -> int:
+    from game.cli import CliError
+
+    progress = None
+    if sys.stderr.isatty():
+
+        def progress(done: int, total: int) -> None:
+            bar = "#" * (30 * done // total)
+            end = "\n" if done == total else ""
+            print(f"\r  sweeping [{bar:<30}] {done}/{total} points", end=end, file=sys.stderr)
+            sys.stderr.flush()
+
+    try:
+        res = sweep(
+            args.vary,
+            us=args.us,
+            china=args.china,
+            scenario=args.scenario,
+            games=args.games,
+            seed=args.seed,
+            workers=args.workers,
+            dask_address=args.dask,
+            progress=progress,
+            mode=args.mode,
+        )
+    except (ValueError, ImportError, ConnectionError, DataMismatchError) as exc:
+        raise CliError(str(exc)) from exc
+    print(json.dumps(res, indent=2) if args.json else format_text(res))
+    return 0
+
+
+def register(subparsers) -> argparse.ArgumentParser:
+    """Add the `sweep` subcommand to an argparse subparsers object (dispatches to cmd_sweep)."""
+    s = subparsers.add_parser(
+        "sweep",
+        help="sensitivity analysis: rerun a matchup across values of uncertain parameters",
+        description="Rerun one matchup while varying figures from data/params.yaml, with the\n"
+        "same seed at every point (common random numbers), and rank the figures by effect.",
+        epilog="Examples:\n"
+        "  g2 sweep --vary huawei_output_2025=40000:146000:5 --us hold --china hold\n"
+        "  g2 sweep --vary huawei_growth_q=x0.5:x2:4 --vary grey_q=4000,9000,20000 --mode grid\n"
+        "  g2 sweep --vary huawei_output_2025=40000:146000:5 --dask tcp://HOST:8786",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    s.add_argument(
+        "--vary",
+        action="append",
+        required=True,
+        metavar="NAME=SPEC",
+        help=f"a parameter to vary (repeatable): {VARY_HELP}",
+    )
+    s.add_argument(
+        "--us", default="random-persona", help="US agent or plan (default random-persona)"
+    )
+    s.add_argument(
+        "--china", default="random-persona", help="China agent or plan (default random-persona)"
+    )
+    s.add_argument(
+        "--scenario", default=DEFAULT_SCENARIO, help=f"scenario id (default {DEFAULT_SCENARIO})"
+    )
+    s.add_argument("--games", type=int, default=1000, help="games per point (default 1000)")
+    s.add_argument("--seed", type=int, default=1, help="seed used at every point (default 1)")
+    s.add_argument(
+        "--mode",
+        choices=MODES,
+        default="oat",
+        help="oat: each figure alone, others at base (default); grid: every combination",
+    )
+    s.add_argument(
+        "--workers", type=int, default=None, help="local processes (default: one per CPU; 1 = none)"
+    )
+    s.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run the points on a Dask scheduler, e.g. tcp://HOST:8786 (uv sync --extra dask)",
+    )
+    s.add_argument("--json", action="store_true", help="print the full result as JSON")
+    s.set_defaults(func=cmd_sweep)
+    return s
