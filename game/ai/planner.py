@@ -65,6 +65,26 @@ class TiledRng:
         return self._tile(lambda s: self.gen.integers(low, high, s), size)
 
 
+# the planner's own line after the first quarter of a rollout, by side (priority order)
+FOLLOW = {"us": ("chip_subsidy", "stargate_tranche"), "china": ()}
+
+
+class Line:
+    """A fixed priority list of moves, made whenever legal and affordable (a rollout continuation)."""
+
+    def __init__(self, side: str, moves: tuple[str, ...]):
+        self.side, self.moves, self.name = side, moves, "+".join(moves)
+
+    def reset(self, n: int) -> None:
+        pass
+
+    def act(self, obs: Observation, rng) -> np.ndarray:
+        c = obs.choices()
+        for m in self.moves:
+            c.want(m)
+        return c.array
+
+
 class Planner:
     description = "Looks ahead with the engine: simulates many futures for each candidate move."
     speaks_for: tuple[str, ...] = ()
@@ -76,9 +96,9 @@ class Planner:
         self.name = f"planner:{level}"
         self.title = f"Planner (level {level})"
         self.own = [cls() for cls in PERSONAS[side].values()]
-        # how the planner assumes it will play after this quarter: the US follows the Hawk's line
-        # (it measured best as a continuation); China holds (its moves pay off on their own)
-        self.follow = PERSONAS[side]["hawk"]() if side == "us" else None
+        # how the planner assumes it will play after this quarter (measured best as continuations):
+        # the US keeps funding its industrial programmes; China holds (its moves pay off alone)
+        self.follow = Line(side, FOLLOW[side]) if FOLLOW[side] else None
         # the opponent model: each rollout draws one of the other side's personas, or a passive
         # opponent (a plan that makes no moves), so the planner does not bank on the other side acting
         from game.ai import Hold

@@ -426,6 +426,13 @@ def score(gd: GameData, m: dict[str, np.ndarray]) -> np.ndarray:
     return sum(score_parts(gd, m).values())
 
 
+def us_growth_factor(p: dict, q: int) -> float:
+    """US output in quarter q relative to 2025Q1: growth `us_output_growth_q` that fades by
+    `us_growth_decay_q` a quarter (power, packaging and capital run into limits)."""
+    g, d = p["us_output_growth_q"], p["us_growth_decay_q"]
+    return float(np.prod([1 + g * (1 - d) ** i for i in range(q)]))
+
+
 def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.random.Generator):
     """Advance every game one quarter. Returns (taken moves, fired events, revealed, ledger)."""
     p = gd.params
@@ -451,14 +458,14 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
 
     lev, s = st.lev, st.s
     # ---- US production and installs
-    g_us = p["us_output_2025"] / sum((1 + p["us_output_growth_q"]) ** i for i in range(4))
+    g_us = p["us_output_2025"] / sum(us_growth_factor(p, i) for i in range(4))
     s["subsidy_level"] = (
         s["subsidy_level"] + (lev["subsidy"] - s["subsidy_level"]) / p["us_subsidy_lag_q"]
     )
     capex_cycle = lev["capex_factor"]
     us_out = (
         g_us
-        * (1 + p["us_output_growth_q"]) ** q
+        * us_growth_factor(p, q)
         * np.exp(p["us_output_noise"] * normals[:, 0] - 0.5 * p["us_output_noise"] ** 2)
         * (1 + p["us_subsidy_boost"] * s["subsidy_level"])
         * (1 + p["stargate_output_boost"] * (lev["stargate"] > 0))

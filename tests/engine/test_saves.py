@@ -42,6 +42,8 @@ def test_round_trip(tmp_path):
     # a loaded game plays on exactly like the original
     rnd = random.Random(0)
     for _ in range(3):
+        if g.over:  # an early decisive win can end it
+            break
         mv = random_turn(g, rnd)
         g.play_turn(mv)
         h.play_turn(mv)
@@ -108,9 +110,9 @@ def test_golden_replay_explicit_values():
     assert pol["cn_imports"] == "approved_buyers"
     assert pol["block_cn_users"] == "on" and pol["anti_smuggling"] == "on"
     assert pol["ascend_invest"] == 2 and pol["subsidy"] == 1 and pol["talent"] == 1
-    assert g.meters["us_compute"] == pytest.approx(9258374.917668, rel=1e-6)
+    assert g.meters["us_compute"] == pytest.approx(9090945.869256, rel=1e-6)
     assert g.meters["cn_compute"] == pytest.approx(1100016.579543, rel=1e-6)
-    assert g.meters["capability_gap_months"] == pytest.approx(2.356309, rel=1e-6)
+    assert g.meters["capability_gap_months"] == pytest.approx(3.402117, rel=1e-6)
 
 
 def test_golden_file_is_untouched_by_loading():
