@@ -103,14 +103,15 @@ class FreeMarketeer(Persona):
         m = obs.meters
         gap = _gap(obs)
         worried = gap < 10
-        c.want("h200_exports:deny", worried & (gap < 6))
-        c.want("h200_exports:case_by_case", (gap >= 12) & (gap < 20))
+        c.want("h200_exports:deny", gap < 6)
+        c.want("h200_exports:case_by_case", (gap >= 6) & (gap < 20))
         c.want("h200_exports:open", gap >= 20)
         c.want("h20_controls:allowed")
         c.want("diffusion_rule:rescinded")
         c.want("tariffs:normal")
         c.want("block_cn_users:off")
         c.want("anti_smuggling:on", worried)
+        c.want("anti_smuggling:off", gap >= 16)
         c.want("b30a_licence:licensed", (gap > 24) & keen)
         c.want("summit", (m["tension"] > 50) & keen)
         c.want("stargate_tranche", (m["bubble_risk"] < 40) & keen)
@@ -158,6 +159,7 @@ class Pragmatist(Persona):
         c.want("neocloud_access:on", cloud_open)
         c.want("neocloud_access:off", ~cloud_open)
         c.want("grey_market:on", ~us_sells & keen)
+        c.want("grey_market:off", us_sells)  # legal supply is back: stop the risky channel
         c.want("ascend_rampup")
         c.want("decuda_push", m["cuda_lockin"] > 35)
         c.want("open_source:on", keen)  # lean on the application layer (004)

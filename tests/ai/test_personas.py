@@ -124,7 +124,7 @@ def test_free_marketeer_opens_up_as_the_gap_widens():
     h200 = [[m for m in r if m.startswith("h200_exports:")] for r in rows]
     assert h200 == [
         ["h200_exports:deny"],
-        [],
+        ["h200_exports:case_by_case"],  # 6-20 months: sell under review
         ["h200_exports:case_by_case"],
         ["h200_exports:open"],
     ], rows
