@@ -266,6 +266,26 @@ def cmd_tournament(args) -> int:
     return 0 if res["balanced"] else 1
 
 
+def cmd_agents(args) -> int:
+    from game.ai import LEVELS, PERSONAS
+    from game.ai.planner import Planner
+
+    for side in ("us", "china") if not args.side else (args.side,):
+        print(f"{'United States' if side == 'us' else 'China'}:")
+        for key, cls in PERSONAS[side].items():
+            print(f"  {key:18s} {cls.title}: {cls.description}")
+            print(f"  {'':18s} speaks for {', '.join(cls.speaks_for)}")
+        print(f"  {'random-persona':18s} each game drawn at random from the personas above")
+        print(f"  {'hold':18s} makes no moves (the baseline)")
+        print()
+    levels = ", ".join(
+        f"{lv}: {b.rollouts} rollouts{' + a second move' if b.rounds > 1 else ''}"
+        for lv, b in LEVELS.items()
+    )
+    print(f"planner[:LEVEL] (either side): {Planner.description} Levels {levels}.")
+    return 0
+
+
 def cmd_scenarios(args) -> int:
     from game.engine.data import load_data, quarter_name
 
@@ -409,6 +429,10 @@ def build_parser() -> argparse.ArgumentParser:
     from game import sweep
 
     sweep.register(sub)
+
+    a = sub.add_parser("agents", help="list the AI players: personas, the planner and its levels")
+    a.add_argument("--side", choices=["us", "china"])
+    a.set_defaults(func=cmd_agents)
 
     sub.add_parser("scenarios", help="list scenarios with their briefings").set_defaults(
         func=cmd_scenarios

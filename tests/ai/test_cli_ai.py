@@ -71,3 +71,14 @@ def test_tournament_cli_exit_status(capsys):
     out = capsys.readouterr().out
     assert "balance: PASS" in out
     assert main(["tournament", "--planner", "hawk"]) == 2
+
+
+def test_agents_lists_every_persona(capsys):
+    from game.ai import PERSONAS
+
+    assert main(["agents"]) == 0
+    out = capsys.readouterr().out
+    for side in PERSONAS:
+        for key, cls in PERSONAS[side].items():
+            assert key in out and cls.description in out
+    assert "planner" in out
