@@ -361,8 +361,39 @@ def cmd_validate(args) -> int:
 
 
 def cmd_play(args) -> int:
-    print("The terminal game is not built yet (see the open issue). Meanwhile:\n")
-    build_parser().print_help()
+    from pathlib import Path
+
+    from game.engine.api import SaveError
+    from game.tui.session import SAVE_DIR, Session
+
+    session = None
+    if args.load:
+        try:
+            session = Session.load(args.load)
+        except SaveError as exc:
+            raise CliError(str(exc)) from None
+    elif args.side or args.opponent or args.scenario or args.seed is not None:
+        from game.ai import agent_names
+        from game.engine.data import load_data
+
+        side = args.side or "us"
+        other = "china" if side == "us" else "us"
+        opponent = args.opponent or "pragmatist" if side == "us" else args.opponent or "hawk"
+        if opponent != "human" and opponent.split(":")[0] not in (*agent_names(other), "planner"):
+            raise CliError(
+                f"--opponent {opponent!r} is not a {other} player; choose one of "
+                f"{', '.join(agent_names(other))} or human"
+            )
+        scenario = args.scenario or "2025-deepseek-shock"
+        if scenario not in load_data().scenarios:
+            raise CliError(f"unknown scenario {scenario!r}; see `g2 scenarios`")
+        try:
+            session = Session.new(side, scenario, opponent, args.seed, Path(SAVE_DIR))
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+    from game.tui.app import G2App
+
+    G2App(session).run()
     return 0
 
 
@@ -448,7 +479,14 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("files", nargs="*")
     v.set_defaults(func=cmd_validate)
 
-    pl = sub.add_parser("play", help="play in the terminal (coming with the terminal UI)")
+    pl = sub.add_parser("play", help="play in the terminal (the default with no command)")
+    pl.add_argument("--side", choices=["us", "china"], help="start straight in as this side")
+    pl.add_argument("--scenario", help="scenario id (see `g2 scenarios`)")
+    pl.add_argument(
+        "--opponent", help="an AI (persona, planner[:LEVEL]; see `g2 agents`) or human (hot-seat)"
+    )
+    pl.add_argument("--seed", type=int, help="seed (default: random)")
+    pl.add_argument("--load", help="resume a save file")
     pl.set_defaults(func=cmd_play)
     return p
 
@@ -460,8 +498,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
-        parser.print_help()
-        return 0
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            args = parser.parse_args(["play"])  # `g2` alone starts the game
+        else:
+            parser.print_help()
+            print("\n(run `g2` in a terminal to play)")
+            return 0
     try:
         return args.func(args)
     except (CliError, DataError, MoveError) as exc:

@@ -1,0 +1,98 @@
+"""The G2 terminal app: the new-game screen, then the war room until the game is over."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+
+from game.engine.api import SaveError
+from game.tui.session import SAVE_DIR, Session
+
+
+class G2App(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "G2"
+    SUB_TITLE = "the US–China AI compute race"
+
+    def __init__(self, session: Session | None = None, save_dir: Path = SAVE_DIR):
+        super().__init__()
+        self.session = session
+        self.save_dir = Path(save_dir)
+
+    def on_mount(self) -> None:
+        if self.session is not None:
+            self.show_war_room(self.session)
+        else:
+            self.new_game()
+
+    # -- flow between screens
+    def new_game(self) -> None:
+        from game.tui.screens.newgame import NewGameScreen
+
+        self.push_screen(NewGameScreen(), self.start)
+
+    def start(self, choice) -> None:
+        from game.tui.screens.newgame import NewGameChoice
+
+        if isinstance(choice, Path):
+            self.load(choice)
+        elif isinstance(choice, NewGameChoice):
+            try:
+                s = Session.new(
+                    choice.side, choice.scenario, choice.opponent, choice.seed, self.save_dir
+                )
+            except (KeyError, ValueError) as exc:
+                self.notify(str(exc), severity="error")
+                self.new_game()
+                return
+            self.show_war_room(s)
+        elif choice is None and not self.screen_stack[1:]:
+            self.exit()
+
+    def show_war_room(self, session: Session) -> None:
+        from game.tui.screens.warroom import WarRoom
+
+        self.session = session
+        room = WarRoom(session)
+        if len(self.screen_stack) > 1:
+            self.switch_screen(room)
+        else:
+            self.push_screen(room)
+        if session.over:
+            self.call_after_refresh(self.game_over, session)
+
+    def load(self, path: Path) -> None:
+        try:
+            s = Session.load(path)
+        except SaveError as exc:
+            self.notify(str(exc), title="Cannot load", severity="error", timeout=8)
+            return
+        self.show_war_room(s)
+        self.notify(f"Loaded {path.name}: {s.game.scenario}, {s.game.quarter}")
+
+    def game_over(self, session: Session) -> None:
+        from game.tui.screens.gameover import GameOverScreen
+
+        def after(what: str | None) -> None:
+            if what == "new":
+                self.new_game()
+            else:
+                self.exit()
+
+        self.push_screen(GameOverScreen(session), after)
+
+    # -- app-wide actions
+    def action_load(self) -> None:
+        from game.tui.screens.load import LoadScreen
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.load(path)
+
+        self.push_screen(LoadScreen(self.save_dir), chosen)
+
+    def action_help(self) -> None:
+        from game.tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())

@@ -1,0 +1,65 @@
+"""Ask the advisors: the three personas of the player's side each recommend a move, with the engine's
+forecast. Number keys adopt a recommendation."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from game.tui.session import Advice, Session
+
+
+class AdvisorsScreen(ModalScreen[str | None]):
+    """Dismisses with the adopted move string, or None."""
+
+    BINDINGS = [
+        Binding("1", "adopt(0)", "Adopt 1"),
+        Binding("2", "adopt(1)", "Adopt 2"),
+        Binding("3", "adopt(2)", "Adopt 3"),
+        Binding("escape", "close", "Close"),
+    ]
+    DEFAULT_CSS = """
+    AdvisorsScreen { align: center middle; }
+    AdvisorsScreen > Vertical {
+        width: 90%; height: auto; max-height: 90%; border: thick $accent;
+        background: $surface; padding: 0 1;
+    }
+    """
+
+    def __init__(self, session: Session, side: str):
+        super().__init__()
+        self.session, self.side = session, side
+        self.advice: list[Advice] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("[b]Your advisors[/b] — they see the same forecast and still disagree")
+            yield Static("Consulting the models…", id="advice")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.consult()
+
+    @work(thread=True, exclusive=True)
+    def consult(self) -> None:
+        advice = self.session.advisors(self.side)
+        self.app.call_from_thread(self._show, advice)
+
+    def _show(self, advice: list[Advice]) -> None:
+        self.advice = advice
+        lines = []
+        for i, a in enumerate(advice, 1):
+            move = a.move or "hold"
+            lines.append(f"[b]{i}. {a.title}[/b] recommends [b cyan]{move}[/b cyan]\n   {a.reason}\n")
+        self.query_one("#advice", Static).update("\n".join(lines))
+
+    def action_adopt(self, i: int) -> None:
+        if i < len(self.advice):
+            self.dismiss(self.advice[i].move)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,76 @@
+"""The quarter's report: both sides' moves (covert ones hidden until exposed), events and headlines,
+and each meter's change with its causes."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from game.engine.api import TurnResult
+from game.tui import format as fmt
+from game.tui.session import Session, side_name
+from game.tui.widgets.meters import ORDER
+
+
+def report_text(session: Session, r: TurnResult, viewer: str) -> str:
+    """The report as `viewer` may see it."""
+    gd = session.game.data
+    other = "china" if viewer == "us" else "us"
+    seen = session.game.observation(viewer)["history"][-1]
+    lines = [f"[b]{r.quarter}: the quarter's report[/b]", ""]
+    lines.append(f"[b]{side_name(viewer)} played:[/b] {', '.join(r.moves[viewer]) or 'nothing'}")
+    theirs = ", ".join(seen[other]) or "nothing seen"
+    hidden = seen.get("hidden_moves", 0)
+    if hidden:
+        theirs += f" (+{hidden} covert move{'s' if hidden > 1 else ''} not yet exposed)"
+    lines.append(f"[b]{side_name(other)} played:[/b] {theirs}")
+    for side, moves in r.revealed.items():
+        if side != viewer:
+            lines.append(f"[b red]Exposed:[/b red] {side_name(side)} earlier played {', '.join(moves)}")
+    lines.append("")
+    if r.events:
+        lines.append("[b]Headlines[/b]")
+        lines += [f"  • {e.headline or e.name}" for e in r.events]
+        lines.append("")
+    lines.append("[b]What moved, and why[/b]")
+    for m in ORDER:
+        d = r.deltas.get(m, 0.0)
+        spec = gd.meters[m]
+        if abs(d) < 1e-9:
+            continue
+        causes = list(r.why.get(m, {}).items())[:3]
+        why = "; ".join(f"{c} {fmt.change(v, spec.fmt)}" for c, v in causes)
+        lines.append(
+            f"  {spec.name:24s} {fmt.value(r.meters[m], spec.fmt):>9s} "
+            f"({fmt.change(d, spec.fmt)})  [dim]{why}[/dim]"
+        )
+    return "\n".join(lines)
+
+
+class ReportScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("enter", "dismiss_report", "Continue", priority=True),
+        Binding("escape", "dismiss_report", "Continue", show=False),
+    ]
+    DEFAULT_CSS = """
+    ReportScreen { align: center middle; }
+    ReportScreen > VerticalScroll {
+        width: 96%; height: 92%; border: thick $accent; background: $surface; padding: 0 1;
+    }
+    """
+
+    def __init__(self, session: Session, result: TurnResult, viewer: str):
+        super().__init__()
+        self.session, self.result, self.viewer = session, result, viewer
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(report_text(self.session, self.result, self.viewer), id="report")
+            yield Static("[dim]enter: on to the next quarter[/dim]")
+        yield Footer()
+
+    def action_dismiss_report(self) -> None:
+        self.dismiss(None)

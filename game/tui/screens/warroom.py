@@ -1,0 +1,297 @@
+"""The war room: the race at a glance, every meter with its history and causes, the move picker with
+previews, and the news feed. One quarter: choose moves, end the quarter, read the report."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, RichLog, Static
+
+from game.engine.api import IllegalMove
+from game.tui import format as fmt
+from game.tui.messages import PreviewReady, TurnResolved
+from game.tui.screens.prompt import HandOverScreen
+from game.tui.session import Session, side_name
+from game.tui.widgets.meters import MeterTable
+from game.tui.widgets.moves import Entry, MovePicker
+from game.tui.widgets.race import RacePanel
+
+
+SHORT = {
+    "capability_gap_months": "gap (mo)",
+    "stock_ratio": "US/CN ratio",
+    "huawei_cn_share": "Huawei %",
+    "cn_global_app_share": "CN apps %",
+    "bubble_risk": "bubble",
+    "score": "score",
+}
+
+
+class WarRoom(Screen):
+    BINDINGS = [
+        Binding("e", "end_quarter", "End quarter"),
+        Binding("a", "advisors", "Advisors"),
+        Binding("c", "clear", "Clear moves"),
+        Binding("ctrl+s", "save", "Save"),
+        Binding("l", "load", "Load"),
+        Binding("question_mark,f1", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, session: Session):
+        super().__init__()
+        self.session = session
+        self.acting = session.side  # hot-seat switches this to the second player
+        self.chosen: dict[str, list[str]] = {"us": [], "china": []}
+        self.busy = False
+        self.focused_meter = "score"
+        self.entry: Entry | None = None
+
+    # -- layout
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield MeterTable(id="meters")
+                yield Static(id="why", classes="panel")
+            yield RacePanel(id="race", classes="panel")
+            with Vertical(id="right"):
+                yield Static(id="plan", classes="panel")
+                yield MovePicker(id="moves")
+                yield Static(id="detail", classes="panel")
+        yield RichLog(id="news", markup=True, wrap=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_all()
+        log = self.query_one("#news", RichLog)
+        sc = self.session.game.data.scenarios[self.session.game.scenario]
+        log.write(f"[b]{sc.name}[/b]: {sc.briefing.strip()}")
+        log.write(
+            f"You lead {side_name(self.session.side)} against {self.session.opponent_title()}. "
+            "Choose moves on the right (enter), then press [b]e[/b] to end the quarter."
+        )
+        self.query_one("#moves", MovePicker).focus()
+        self.on_resize()
+
+    def on_resize(self, event=None) -> None:
+        self.set_class(self.size.width < 110, "narrow")
+
+    # -- rendering
+    def refresh_all(self) -> None:
+        s = self.session
+        g = s.game
+        self.title = f"G2 · {g.quarter}"
+        who = side_name(self.acting)
+        self.sub_title = (
+            f"{who} to move · vs {s.opponent_title()}" if not s.hotseat else f"hot-seat: {who} to move"
+        )
+        self.query_one("#meters", MeterTable).show(s)
+        self.query_one("#race", RacePanel).show(s)
+        self.show_plan()
+        self.query_one("#moves", MovePicker).show(g.moves(self.acting), self.chosen[self.acting])
+        self.show_why(self.focused_meter)
+
+    def capital(self) -> float:
+        return self.session.game.meters[
+            "us_political_capital" if self.acting == "us" else "cn_political_capital"
+        ]
+
+    def spent(self) -> float:
+        by_key = self.query_one("#moves", MovePicker).by_key
+        return sum(by_key[k].cost for k in self.chosen[self.acting] if k in by_key)
+
+    def show_plan(self) -> None:
+        mine = self.chosen[self.acting]
+        left = self.capital() - self.spent()
+        self.query_one("#plan", Static).update(
+            f"[b]{side_name(self.acting)} this quarter:[/b] {', '.join(mine) or 'hold'}\n"
+            f"political capital left: {left:.0f} of {self.capital():.0f}"
+        )
+
+    def show_why(self, meter: str) -> None:
+        self.focused_meter = meter
+        g = self.session.game
+        spec = g.data.meters[meter]
+        unit = f" ({spec.unit})" if spec.unit else ""
+        lines = [f"[b]{spec.name}[/b]{unit}: {spec.why}"]
+        if self.session.results:
+            why = self.session.results[-1].why.get(meter, {})
+            if why:
+                lines.append("Last quarter's change, by cause:")
+                lines += [f"  {c}: {fmt.change(v, spec.fmt)}" for c, v in list(why.items())[:5]]
+        if spec.source:
+            lines.append(f"[dim]source: {spec.source}[/dim]")
+        self.query_one("#why", Static).update("\n".join(lines))
+
+    def show_detail(self, e: Entry, preview: str = "[dim]previewing…[/dim]") -> None:
+        mv = e.move
+        state = f"now: {mv.current}" if mv.current else ""
+        lines = [
+            f"[b]{mv.name}{': ' + e.option if e.option else ''}[/b]  cost {e.cost:g}  {state}",
+            mv.description,
+        ]
+        if not e.legal:
+            lines.append(f"[red]Not available: {e.reason}[/red]")
+        if mv.covert:
+            lines.append("[dim]covert: hidden from the other side until exposed[/dim]")
+        more = f" +{len(mv.sources) - 2}" if len(mv.sources) > 2 else ""
+        lines.append(f"[dim]sources: {', '.join(mv.sources[:2])}{more}[/dim]")
+        lines.append(preview)
+        self.query_one("#detail", Static).update("\n".join(lines))
+
+    # -- events from widgets
+    def on_meter_table_highlighted(self, msg: MeterTable.Highlighted) -> None:
+        self.show_why(msg.meter)
+
+    def on_move_picker_highlighted(self, msg: MovePicker.Highlighted) -> None:
+        self.entry = msg.entry
+        self.show_detail(msg.entry)
+        if msg.entry.legal:
+            self.run_preview(msg.entry.key)
+        else:
+            self.show_detail(msg.entry, "")
+
+    def on_move_picker_toggled(self, msg: MovePicker.Toggled) -> None:
+        e = msg.entry
+        mine = self.chosen[self.acting]
+        if e.key in mine:
+            mine.remove(e.key)
+        elif not e.legal:
+            self.notify(f"{e.move.name}: {e.reason}", severity="warning")
+            return
+        else:
+            same = [k for k in mine if k.split(":")[0] == e.move.id]
+            for k in same:  # one option per move: the new choice replaces the old
+                mine.remove(k)
+            if self.spent() + e.cost > self.capital() + 1e-9:
+                self.notify(
+                    f"Not enough political capital for {e.key} ({e.cost:g}); "
+                    f"{self.capital() - self.spent():.0f} left",
+                    severity="warning",
+                )
+                mine.extend(same)
+                return
+            mine.append(e.key)
+        self.show_plan()
+        self.query_one("#moves", MovePicker).show(
+            self.session.game.moves(self.acting), self.chosen[self.acting]
+        )
+
+    # -- preview in a worker
+    @work(thread=True, exclusive=True, group="preview")
+    def run_preview(self, key: str) -> None:
+        spreads = self.session.preview(key, self.acting)
+        self.post_message(PreviewReady(key, spreads))
+
+    def on_preview_ready(self, msg: PreviewReady) -> None:
+        if self.entry is None or self.entry.key != msg.key:
+            return
+        gd = self.session.game.data
+        lines = ["[b]Preview[/b]: change over 4 quarters, p10…p90, and the median vs holding"]
+        for sp in msg.spreads:
+            spec = gd.meters[sp.meter]
+            lo, hi = (fmt.change(v, spec.fmt) for v in (sp.with_move[0], sp.with_move[2]))
+            lines.append(
+                f" {SHORT.get(sp.meter, spec.name):11s}{lo:>7s}…{hi:<7s}"
+                f"[b]{fmt.change(sp.effect, spec.fmt):>6s}[/b]"
+            )
+        self.show_detail(self.entry, "\n".join(lines))
+
+    # -- actions
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action in ("end_quarter", "advisors", "clear") and (self.busy or self.session.over):
+            return None  # shown greyed out in the footer
+        return True
+
+    def action_clear(self) -> None:
+        self.chosen[self.acting] = []
+        self.refresh_all()
+
+    def action_end_quarter(self) -> None:
+        s = self.session
+        if s.hotseat and self.acting == s.side:
+            self.acting = s.other
+            self.app.push_screen(HandOverScreen(side_name(self.acting)))
+            self.refresh_all()
+            return
+        self.busy = True
+        self.refresh_bindings()
+        self.query_one("#plan", Static).update("[b]Resolving the quarter…[/b]")
+        self.resolve_quarter()
+
+    @work(thread=True, exclusive=True, group="turn")
+    def resolve_quarter(self) -> None:
+        s = self.session
+        try:
+            theirs = self.chosen[s.other] if s.hotseat else None
+            r = s.resolve(self.chosen[s.side], theirs)
+        except IllegalMove as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            self.app.call_from_thread(self._unbusy)
+            return
+        self.post_message(TurnResolved(r))
+
+    def _unbusy(self) -> None:
+        self.busy = False
+        self.refresh_bindings()
+        self.refresh_all()
+
+    def on_turn_resolved(self, msg: TurnResolved) -> None:
+        r = msg.result
+        s = self.session
+        self.chosen = {"us": [], "china": []}
+        self.acting = s.side
+        log = self.query_one("#news", RichLog)
+        log.write(f"[b]{r.quarter}[/b] score {r.meters['score']:+.1f} ({r.deltas['score']:+.1f})")
+        for e in r.events:
+            log.write(f"  • {e.headline or e.name}")
+        viewer = s.side
+        from game.tui.screens.report import ReportScreen
+
+        def after(_=None) -> None:
+            self._unbusy()
+            if s.over:
+                self.app.game_over(s)
+
+        self.app.push_screen(ReportScreen(s, r, viewer), after)
+
+    def action_advisors(self) -> None:
+        from game.tui.screens.advisors import AdvisorsScreen
+
+        def adopt(move: str | None) -> None:
+            if not move:
+                return
+            picker = self.query_one("#moves", MovePicker)
+            e = picker.by_key.get(move)
+            if e and move not in self.chosen[self.acting]:
+                self.on_move_picker_toggled(MovePicker.Toggled(e))
+
+        self.app.push_screen(AdvisorsScreen(self.session, self.acting), adopt)
+
+    def action_save(self) -> None:
+        from game.tui.screens.prompt import SaveNameScreen
+
+        def save(name: str | None) -> None:
+            if name:
+                try:
+                    path = self.session.save(name)
+                except OSError as exc:
+                    self.notify(f"Could not save: {exc}", severity="error")
+                    return
+                self.notify(f"Saved to {path}")
+
+        self.app.push_screen(SaveNameScreen(self.session.name), save)
+
+    def action_load(self) -> None:
+        self.app.action_load()
+
+    def action_help(self) -> None:
+        self.app.action_help()
+
+    def action_quit(self) -> None:
+        self.app.exit()
+

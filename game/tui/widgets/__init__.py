@@ -1,0 +1,1 @@
+"""Widgets of the war room, one per module."""

@@ -1,0 +1,76 @@
+"""The meters table: every meter's value, change this quarter and history; the highlighted row's
+"why it moved" and source are posted for the detail panel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+from textual.widgets import DataTable
+
+from game.tui import format as fmt
+from game.tui.session import Session
+
+# the war room's order: the race first, then markets, money, politics
+ORDER = (
+    "score",
+    "capability_gap_months",
+    "us_compute",
+    "cn_compute",
+    "stock_ratio",
+    "added_ratio_4q",
+    "nvidia_cn_share",
+    "huawei_cn_share",
+    "cn_global_app_share",
+    "cuda_lockin",
+    "cn_cloud_compute",
+    "cloud_cost_ratio",
+    "bubble_risk",
+    "us_ai_capex",
+    "us_ai_revenue",
+    "cn_utilization",
+    "cn_rent_rmb",
+    "tension",
+    "us_political_capital",
+    "cn_political_capital",
+)
+
+
+class MeterTable(DataTable):
+    """One row per meter: name, value, change this quarter, sparkline of its history."""
+
+    @dataclass
+    class Highlighted(Message):
+        meter: str
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.zebra_stripes = True
+        self.add_column("meter", key="meter")
+        self.add_column("value", key="value")
+        self.add_column("Δ", key="delta")
+        self.add_column("trend", key="hist")
+
+    def show(self, session: Session) -> None:
+        gd = session.game.data
+        hist = session.game.meter_history
+        now = hist[-1]
+        before = hist[-2] if len(hist) > 1 else now
+        row = self.cursor_row
+        self.clear()
+        for m in ORDER:
+            spec = gd.meters[m]
+            self.add_row(
+                spec.name,
+                fmt.value(now[m], spec.fmt),
+                fmt.change(now[m] - before[m], spec.fmt),
+                fmt.sparkline([h[m] for h in hist], 8),
+                key=m,
+            )
+        if self.row_count:
+            self.move_cursor(row=min(max(row, 0), self.row_count - 1))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        if event.row_key.value:
+            self.post_message(self.Highlighted(event.row_key.value))

@@ -1,0 +1,100 @@
+"""The move picker: the acting side's moves grouped by kind, each option with its cost; illegal or
+unaffordable ones are shown disabled with the reason. Enter/space toggles a move into the quarter's plan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from game.engine.api import Move
+
+
+@dataclass
+class Entry:
+    """One playable string ('h200_exports:deny' or 'rasa_push') and what the player needs to know."""
+
+    key: str
+    move: Move
+    option: str | None
+    cost: float
+    legal: bool
+    reason: str
+
+
+def entries(moves: list[Move]) -> list[Entry]:
+    out = []
+    for mv in moves:
+        if mv.options:
+            for o in mv.options:
+                out.append(Entry(f"{mv.id}:{o.name}", mv, o.name, o.cost, o.legal, o.reason))
+        else:
+            out.append(Entry(mv.id, mv, None, mv.cost, mv.legal, mv.reason))
+    return out
+
+
+class MovePicker(OptionList):
+    """Moves by group. Posts Highlighted(key) when the cursor moves, Toggled(key) on enter/space."""
+
+    BINDINGS = [("space", "toggle", "Choose")]
+
+    @dataclass
+    class Highlighted(Message):
+        entry: Entry
+
+    @dataclass
+    class Toggled(Message):
+        entry: Entry
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.by_key: dict[str, Entry] = {}
+
+    def show(self, moves: list[Move], chosen: list[str]) -> None:
+        keep = self.highlighted
+        self.clear_options()
+        self.by_key = {}
+        group = None
+        for e in entries(moves):
+            if e.move.group != group:
+                group = e.move.group
+                self.add_option(Option(Text(f"── {group} ──", style="bold"), disabled=True))
+            mark = "✓" if e.key in chosen else " " if e.legal else "✗"
+            label = e.move.name + (f": {e.option}" if e.option else "")
+            if e.option and e.move.current == e.option:
+                label += " (now)"
+            text = Text(f"{mark} {label}")
+            text.append(f"  {e.cost:g}", style="cyan")
+            if not e.legal:
+                text.stylize("dim")
+            self.by_key[e.key] = e
+            # illegal moves stay reachable (dimmed, marked ✗) so the player can read why
+            self.add_option(Option(text, id=e.key))
+        if keep is not None and self.option_count:
+            self.highlighted = min(keep, self.option_count - 1)
+
+    def _entry(self, index: int | None) -> Entry | None:
+        if index is None:
+            return None
+        opt = self.get_option_at_index(index)
+        return self.by_key.get(opt.id) if opt.id else None
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        e = self.by_key.get(event.option.id or "")
+        if e:
+            self.post_message(self.Highlighted(e))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        e = self.by_key.get(event.option.id or "")
+        if e:
+            self.post_message(self.Toggled(e))
+
+    def action_toggle(self) -> None:
+        e = self._entry(self.highlighted)
+        if e:
+            self.post_message(self.Toggled(e))
