@@ -171,7 +171,9 @@ class Session:
         return r
 
     # -- previews and advice
-    def preview(self, move: str | None, side: str | None = None, n: int = PREVIEW_GAMES) -> list[Spread]:
+    def preview(
+        self, move: str | None, side: str | None = None, n: int = PREVIEW_GAMES
+    ) -> list[Spread]:
         """The likely effect of `move` over the next quarters against holding: n simulated futures
         each way, sharing their dice, with the opponent played by its personas."""
         side = side or self.side
@@ -275,7 +277,9 @@ class Session:
         out = {}
         for key in PERSONAS[self.side]:
             pol = {
-                self.side: agent_policy(make_agent(key, self.side), agent_rng(self.game.seed, self.side)),
+                self.side: agent_policy(
+                    make_agent(key, self.side), agent_rng(self.game.seed, self.side)
+                ),
                 self.other: agent_policy(
                     make_agent(opp_spec, self.other), agent_rng(self.game.seed, self.other)
                 ),

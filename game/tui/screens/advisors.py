@@ -54,7 +54,9 @@ class AdvisorsScreen(ModalScreen[str | None]):
         lines = []
         for i, a in enumerate(advice, 1):
             move = a.move or "hold"
-            lines.append(f"[b]{i}. {a.title}[/b] recommends [b cyan]{move}[/b cyan]\n   {a.reason}\n")
+            lines.append(
+                f"[b]{i}. {a.title}[/b] recommends [b cyan]{move}[/b cyan]\n   {a.reason}\n"
+            )
         self.query_one("#advice", Static).update("\n".join(lines))
 
     def action_adopt(self, i: int) -> None:

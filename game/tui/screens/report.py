@@ -29,7 +29,9 @@ def report_text(session: Session, r: TurnResult, viewer: str) -> str:
     lines.append(f"[b]{side_name(other)} played:[/b] {theirs}")
     for side, moves in r.revealed.items():
         if side != viewer:
-            lines.append(f"[b red]Exposed:[/b red] {side_name(side)} earlier played {', '.join(moves)}")
+            lines.append(
+                f"[b red]Exposed:[/b red] {side_name(side)} earlier played {', '.join(moves)}"
+            )
     lines.append("")
     if r.events:
         lines.append("[b]Headlines[/b]")

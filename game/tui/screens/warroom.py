@@ -19,7 +19,6 @@ from game.tui.widgets.meters import MeterTable
 from game.tui.widgets.moves import Entry, MovePicker
 from game.tui.widgets.race import RacePanel
 
-
 SHORT = {
     "capability_gap_months": "gap (mo)",
     "stock_ratio": "US/CN ratio",
@@ -87,7 +86,9 @@ class WarRoom(Screen):
         self.title = f"G2 · {g.quarter}"
         who = side_name(self.acting)
         self.sub_title = (
-            f"{who} to move · vs {s.opponent_title()}" if not s.hotseat else f"hot-seat: {who} to move"
+            f"{who} to move · vs {s.opponent_title()}"
+            if not s.hotseat
+            else f"hot-seat: {who} to move"
         )
         self.query_one("#meters", MeterTable).show(s)
         self.query_one("#race", RacePanel).show(s)
@@ -294,4 +295,3 @@ class WarRoom(Screen):
 
     def action_quit(self) -> None:
         self.app.exit()
-
