@@ -378,7 +378,7 @@ def cmd_play(args) -> int:
 
         side = args.side or "us"
         other = "china" if side == "us" else "us"
-        opponent = args.opponent or "pragmatist" if side == "us" else args.opponent or "hawk"
+        opponent = args.opponent or ("pragmatist" if side == "us" else "dealmaker")
         if opponent != "human" and opponent.split(":")[0] not in (*agent_names(other), "planner"):
             raise CliError(
                 f"--opponent {opponent!r} is not a {other} player; choose one of "

@@ -96,10 +96,13 @@ class Session:
         cls,
         side: str = "us",
         scenario: str = DEFAULT_SCENARIO,
-        opponent: str = "pragmatist",
+        opponent: str | None = None,
         seed: int | None = None,
         save_dir: Path | None = None,
     ) -> Session:
+        """A new game; the default opponent is the other side's first persona of the documents'
+        dual-track middle (China's pragmatist, the US dealmaker)."""
+        opponent = opponent or ("pragmatist" if side == "us" else "dealmaker")
         return cls(new_game(scenario, seed), side, opponent, save_dir=save_dir or SAVE_DIR)
 
     @classmethod
