@@ -53,3 +53,39 @@ def test_quarter_report(snap_compare, tmp_path, size):
         await wait(pilot)
 
     assert snap_compare(war_room(tmp_path), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_new_game_screen(snap_compare, tmp_path, size):
+    """The title / new-game screen: the pitch, side (US highlighted), scenarios with the 2025 briefing,
+    China's personas with their one-line descriptions, the planner levels and hot-seat, the seed box,
+    and Start / Load game / Help / Quit with their keys in the footer."""
+    assert snap_compare(G2App(save_dir=tmp_path), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help_screen(snap_compare, tmp_path, size):
+    """Help opened from the war room: the Keys tab lists every key (enter/space, e, a, c, ctrl+s, l, ?,
+    q) with what it does; the other tabs (how a quarter works, how to win, glossary) are named."""
+
+    async def run_before(pilot):
+        await wait(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(war_room(tmp_path), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_game_over_screen(snap_compare, tmp_path, size):
+    """A finished 2025 game as the US (holding every quarter against the pragmatist, seed 3): the
+    result and why, the score history with its high/low, the turning points (quarters, swings, moves),
+    and how the US personas did from the same start."""
+    s = Session.new("us", seed=3, save_dir=tmp_path)
+    while not s.over:
+        s.resolve([], autosave=False)
+
+    async def run_before(pilot):
+        await wait(pilot)
+
+    assert snap_compare(G2App(s, tmp_path), terminal_size=size, run_before=run_before)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -73,13 +73,29 @@ def opponent_options(player_side: str) -> list[Option | None]:
     return options
 
 
+# the documents' dual-track middle of the other side, as Session.new defaults
+DEFAULT_OPPONENT = {"us": "pragmatist", "china": "dealmaker"}
+
+
 def default_opponent(player_side: str) -> str:
     other = "china" if player_side == "us" else "us"
-    return "pragmatist" if "pragmatist" in PERSONAS[other] else next(iter(PERSONAS[other]))
+    key = DEFAULT_OPPONENT.get(player_side, "")
+    return key if key in PERSONAS[other] else next(iter(PERSONAS[other]))
 
 
 def _two_lines(title: str, description: str) -> Content:
     return Content.assemble((title, "bold"), "\n", (description, "dim"))
+
+
+class ChoiceList(OptionList):
+    """An OptionList whose highlighted option is the choice: a click only highlights it, and enter
+    (OptionSelected) means "start with these choices"."""
+
+    async def _on_click(self, event: events.Click) -> None:
+        event.prevent_default()  # OptionList's own handler would post OptionSelected
+        index = event.style.meta.get("option")
+        if index is not None and not self.get_option_at_index(index).disabled:
+            self.highlighted = index
 
 
 class NewGameScreen(Screen[NewGameChoice | Path]):
@@ -129,12 +145,12 @@ class NewGameScreen(Screen[NewGameChoice | Path]):
             yield Static(PITCH, id="pitch")
             with Horizontal(id="choices"):
                 with Vertical(id="left"):
-                    sides = OptionList(
+                    sides = ChoiceList(
                         Option("United States", id="us"), Option("China", id="china"), id="side"
                     )
                     sides.border_title = "Your side"
                     yield sides
-                    scenarios = OptionList(
+                    scenarios = ChoiceList(
                         *(Option(sc.name, id=sid) for sid, sc in self._scenarios.items()),
                         id="scenario",
                     )
@@ -144,7 +160,7 @@ class NewGameScreen(Screen[NewGameChoice | Path]):
                     briefing.border_title = "Briefing"
                     yield briefing
                 with Vertical(id="right"):
-                    opponents = OptionList(*opponent_options("us"), id="opponent")
+                    opponents = ChoiceList(*opponent_options("us"), id="opponent")
                     opponents.border_title = "Opponent (China)"
                     yield opponents
                     seed = Input(

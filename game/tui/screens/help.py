@@ -1,0 +1,225 @@
+"""The help dialog: the keys, how a quarter works, how to win (from data/params.yaml) and a glossary
+(from data/help/glossary.yaml, every source checked against the seed figures)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Markdown, Static, TabbedContent, TabPane
+
+from game.engine.data import data_dir, load_data
+
+GLOSSARY = Path("help") / "glossary.yaml"  # under data/
+
+# The keys of the game, as (key, what it does). Data, so the app can extend the list:
+# HelpScreen(keys=[*GAME_KEYS, ("c", "clear your moves")]).
+GAME_KEYS: tuple[tuple[str, str], ...] = (
+    ("enter / space", "add the highlighted move to this quarter's plan, or take it out"),
+    ("↑ / ↓", "highlight a move: its preview (likely effect over the next year) appears below"),
+    ("c", "clear this quarter's moves"),
+    ("a", "ask your advisors: what each persona of your side would do now, and why"),
+    ("e", "end the quarter: both sides' moves resolve at once"),
+    ("ctrl+s", "save the game"),
+    ("l", "load a saved game"),
+    ("?", "this help"),
+    ("q", "quit"),
+    ("tab / shift+tab", "move between panels"),
+    ("escape", "close a dialog"),
+)
+
+QUARTER = """\
+Each turn is one quarter of a year. Both sides choose **at the same time**: neither sees the
+other's moves for this quarter until it resolves.
+
+1. **Read the meters.** Compute on each side, the capability gap, market shares, CUDA lock-in,
+   the US bubble, China's overbuild, tension, your political capital, and the leadership score.
+2. **Choose moves.** A move sets a stance (H200 exports: deny, case by case or open), pushes a
+   bill a stage further, or funds a programme. Each costs **political capital**; a move you
+   cannot make now says why (a requirement unmet, or not enough capital).
+3. **Look before you leap** (optional). *Preview* plays {preview} simulated futures with the
+   move and without it and shows the likely difference over the next year; the *advisors*
+   (your side's personas) each name the move they would make and why.
+4. **End the quarter.** Your moves and your opponent's (the AI's, or the second player's in
+   hot-seat) resolve together. Covert moves, such as grey-market buying or renting overseas
+   neoclouds, stay hidden from the other side until exposed: {reveal:.0%} a quarter, or by an event.
+5. **The engine moves the world.** Chips are made, bought, smuggled, rented and retired; events
+   may fire; markets, the bubble and tension move. Every meter's change is split into its causes.
+6. **Capital comes back:** each side regains {regen:g} political capital a quarter (at most
+   {capital_max:g}).
+"""
+
+WIN = """\
+**The leadership score** runs from **−100** (China dominates) to **+100** (the US dominates).
+It adds up: {parts}.
+
+**At the end of the scenario** the final score decides:
+
+* **+{margin:g} or more**: the United States wins;
+* **−{margin:g} or less**: China wins;
+* anything in between is a **draw**.
+
+**The game can end early** on a decisive capability lead:
+
+* **China** wins at once if its frontier **leads** (a capability gap below zero) for
+  **{quarters:g} quarters in a row**;
+* **the United States** wins at once if its lead reaches **{us_gap:g} months or more** for
+  **{quarters:g} quarters in a row**.
+
+Playing the US, you want the gap wide and China's market, users and lock-in tilted your way
+without blowing up the bubble. Playing China, you want to close the gap before the score
+tells against you.
+"""
+
+SCORE_PARTS = (
+    ("score_w_gap", "the capability gap"),
+    ("score_w_market", "who supplies China's chips"),
+    ("score_w_apps", "who wins the world's app users"),
+    ("score_w_bubble", "the US bubble"),
+    ("score_w_lockin", "CUDA lock-in"),
+    ("score_w_overbuild", "China's idle overbuild"),
+)
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    term: str
+    definition: str
+    sources: tuple[str, ...]
+
+
+def load_glossary(path: str | Path | None = None) -> list[GlossaryTerm]:
+    """The glossary, read with yaml.safe_load. Raises ValueError naming the term for a malformed
+    entry or a source that is not a figure id in seeds/*.yaml."""
+    p = Path(path) if path is not None else data_dir() / GLOSSARY
+    body = yaml.safe_load(p.read_text(encoding="utf-8"))
+    entries = body.get("terms") if isinstance(body, dict) else None
+    if not isinstance(entries, list):
+        raise ValueError(f"{p}: expected a 'terms:' list")
+    figures = load_data().figures
+    out = []
+    for i, e in enumerate(entries):
+        name = e.get("term") if isinstance(e, dict) else None
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(f"{p}: terms[{i}] has no 'term'")
+        definition = e.get("definition")
+        if not isinstance(definition, str) or not definition.strip():
+            raise ValueError(f"{p}: term {name!r} has no definition")
+        sources = e.get("sources") or []
+        if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+            raise ValueError(f"{p}: term {name!r}: sources must be a list of figure ids")
+        unknown = [s for s in sources if s not in figures]
+        if unknown:
+            raise ValueError(
+                f"{p}: term {name!r} cites {', '.join(unknown)}, not a figure in seeds/*.yaml"
+            )
+        out.append(GlossaryTerm(name.strip(), " ".join(definition.split()), tuple(sources)))
+    return out
+
+
+def quarter_text() -> str:
+    from game.tui.session import PREVIEW_GAMES
+
+    p = load_data().params
+    return QUARTER.format(
+        preview=PREVIEW_GAMES,
+        reveal=p["reveal_chance"],
+        regen=p["capital_regen"],
+        capital_max=p["capital_max"],
+    )
+
+
+def win_text() -> str:
+    p = load_data().params
+    parts = [f"{what} (up to {p[w]:g})" for w, what in SCORE_PARTS if w in p]
+    return WIN.format(
+        parts=", ".join(parts) or "the capability gap and more",
+        margin=p["win_margin"],
+        quarters=p["decisive_quarters"],
+        us_gap=p["us_decisive_gap"],
+    )
+
+
+def term_renderable(term: GlossaryTerm, figures: dict[str, dict]) -> Group:
+    """A glossary entry: the term, its definition, and each source with what it measures."""
+    sources = Table.grid(padding=(0, 1))
+    sources.add_column(width=3, justify="right")
+    sources.add_column()
+    for fid in term.sources:
+        sources.add_row(
+            "·", Text.assemble((fid, "italic"), "  ", (figures[fid]["measures"], "dim"))
+        )
+    if not term.sources:
+        sources.add_row("·", Text("no figure in the sources: a game construct", style="dim"))
+    return Group(Text(term.term, style="bold"), Text(term.definition), sources)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys, rules and glossary in tabs. Dismisses with None (escape or q)."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen #dialog {
+        width: 96%; max-width: 110; height: 92%; max-height: 36;
+        border: round $accent; background: $surface;
+    }
+    HelpScreen TabbedContent { height: 1fr; }
+    HelpScreen TabPane { padding: 0 1; }
+    HelpScreen #keys-table { height: auto; max-height: 100%; }
+    HelpScreen .prose { height: 1fr; }
+    HelpScreen .prose Markdown { margin: 0; padding: 0 1 0 0; }
+    HelpScreen #glossary { height: 1fr; }
+    HelpScreen .term { margin-bottom: 1; padding-right: 1; }
+    HelpScreen .term, HelpScreen Markdown { color: $text; }
+    """
+    BINDINGS = [
+        Binding("escape,q", "close", "Close", key_display="esc"),
+        Binding("1", "tab('keys')", "Keys", show=False),
+        Binding("2", "tab('quarter')", "Quarter", show=False),
+        Binding("3", "tab('win')", "Winning", show=False),
+        Binding("4", "tab('glossary')", "Glossary", show=False),
+    ]
+
+    def __init__(self, keys: Iterable[tuple[str, str]] | None = None) -> None:
+        super().__init__()
+        self.keys = tuple(GAME_KEYS if keys is None else keys)
+        self.glossary = load_glossary()
+
+    def compose(self) -> ComposeResult:
+        figures = load_data().figures
+        with Vertical(id="dialog") as dialog:
+            dialog.border_title = "Help"
+            dialog.border_subtitle = "1–4 or ←/→ tabs · esc close"
+            with TabbedContent(initial="keys"):
+                with TabPane("Keys", id="keys"):
+                    yield DataTable(id="keys-table", cursor_type="row", zebra_stripes=True)
+                with TabPane("How a quarter works", id="quarter"), VerticalScroll(classes="prose"):
+                    yield Markdown(quarter_text())
+                with TabPane("How to win", id="win"), VerticalScroll(classes="prose"):
+                    yield Markdown(win_text())
+                with TabPane("Glossary", id="glossary-tab"), VerticalScroll(id="glossary"):
+                    for t in self.glossary:
+                        yield Static(term_renderable(t, figures), classes="term")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#keys-table", DataTable)
+        table.add_columns("Key", "What it does")
+        for key, what in self.keys:
+            table.add_row(Text(key, style="bold"), Text(what))
+
+    def action_tab(self, tab: str) -> None:
+        tabs = self.query_one(TabbedContent)
+        tabs.active = "glossary-tab" if tab == "glossary" else tab
+
+    def action_close(self) -> None:
+        self.dismiss(None)
