@@ -56,9 +56,15 @@ def main() -> None:
     empty = statistics.median(launch(EMPTY) for _ in range(args.runs))
     g2 = statistics.median(launch(G2) for _ in range(args.runs))
     cli = statistics.median(launch(CLI) for _ in range(args.runs))
-    print(f"empty Textual app, launch to first screen: {empty * 1000:,.0f} ms (median of {args.runs})")
-    print(f"G2 new-game screen:                       {g2 * 1000:,.0f} ms = {g2 / empty:.2f}x empty")
-    print(f"G2 through the CLI module:                {cli * 1000:,.0f} ms = {cli / empty:.2f}x empty")
+    print(
+        f"empty Textual app, launch to first screen: {empty * 1000:,.0f} ms (median of {args.runs})"
+    )
+    print(
+        f"G2 new-game screen:                       {g2 * 1000:,.0f} ms = {g2 / empty:.2f}x empty"
+    )
+    print(
+        f"G2 through the CLI module:                {cli * 1000:,.0f} ms = {cli / empty:.2f}x empty"
+    )
 
     from game.tui.session import Session
 
@@ -69,7 +75,9 @@ def main() -> None:
         t = time.perf_counter()
         s.preview(key)
         ts.append(time.perf_counter() - t)
-    print(f"move preview (200 futures x 2, 4 quarters): median {statistics.median(ts) * 1000:.0f} ms")
+    print(
+        f"move preview (200 futures x 2, 4 quarters): median {statistics.median(ts) * 1000:.0f} ms"
+    )
     for opp in ("pragmatist", "planner"):
         s = Session.new("us", seed=1, opponent=opp)
         ts = []

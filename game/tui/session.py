@@ -141,11 +141,11 @@ class Session:
         stocks = st.stocks[0].sum(axis=1)
         eff = float(model.dom_eff(self.game.data.params, st.lev)[0])
         return {
-            "legacy Nvidia": float(stocks[model.LEGACY]),
-            "licensed imports": float(stocks[model.IMPORT]),
-            "domestic (Ascend etc.)": float(stocks[model.DOMESTIC]) * eff,
-            "grey market": float(stocks[model.GREY]),
-            "overseas cloud": float(st.s["cn_cloud"][0]),
+            "old Nvidia": float(stocks[model.LEGACY]),
+            "imports": float(stocks[model.IMPORT]),
+            "domestic": float(stocks[model.DOMESTIC]) * eff,
+            "grey mkt": float(stocks[model.GREY]),
+            "cloud": float(st.s["cn_cloud"][0]),
         }
 
     # -- playing

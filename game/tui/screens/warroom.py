@@ -73,6 +73,10 @@ class WarRoom(Screen):
             f"You lead {side_name(self.session.side)} against {self.session.opponent_title()}. "
             "Choose moves on the right (enter), then press [b]e[/b] to end the quarter."
         )
+        self.query_one("#detail", Static).update(
+            "[dim]Highlight a move (↑/↓) to see its cost, sources and a preview of its effect; "
+            "enter adds it to this quarter's plan.[/dim]"
+        )
         self.query_one("#moves", MovePicker).focus()
         self.on_resize()
 

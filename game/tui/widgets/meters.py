@@ -46,10 +46,11 @@ class MeterTable(DataTable):
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = True
-        self.add_column("meter", key="meter")
-        self.add_column("value", key="value")
-        self.add_column("Δ", key="delta")
-        self.add_column("trend", key="hist")
+        # fixed widths: the first quarter's "·" must not size the change column for the whole game
+        self.add_column("meter", key="meter", width=22)
+        self.add_column("value", key="value", width=8)
+        self.add_column("Δ", key="delta", width=7)
+        self.add_column("trend", key="hist", width=5)
 
     def show(self, session: Session) -> None:
         gd = session.game.data
@@ -64,7 +65,7 @@ class MeterTable(DataTable):
                 spec.name,
                 fmt.value(now[m], spec.fmt),
                 fmt.change(now[m] - before[m], spec.fmt),
-                fmt.sparkline([h[m] for h in hist], 8),
+                fmt.sparkline([h[m] for h in hist], 5),
                 key=m,
             )
         if self.row_count:

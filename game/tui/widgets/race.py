@@ -12,10 +12,10 @@ from textual.widgets import Sparkline, Static
 from game.tui import format as fmt
 from game.tui.session import Session
 
-BAR = 12
+BAR = 9
 
 
-def track(score: float, width: int = 21) -> str:
+def track(score: float, width: int = 19) -> str:
     """−100 … +100 with a marker: China on the left, the US on the right."""
     pos = int(round((score + 100) / 200 * (width - 1)))
     cells = ["─"] * width
@@ -63,15 +63,15 @@ class RacePanel(Vertical):
             "[b]China's compute by channel[/b]",
         ]
         for name, v in ch.items():
-            lines.append(f"{name[:12]:12s} {gauge(v, total, 8)} {fmt.value(v, 'compute'):>6s}")
+            lines.append(f"{name:10s} {gauge(v, total, 7)} {fmt.value(v, 'compute'):>6s}")
         self.query_one("#channels", Static).update("\n".join(lines))
         self.query_one("#gauges", Static).update(
             "\n".join(
                 [
-                    f"bubble risk  {gauge(m['bubble_risk'])} {m['bubble_risk']:3.0f}",
-                    f"CN DC in use {gauge(m['cn_utilization'])} {m['cn_utilization']:3.0f}%",
-                    f"CUDA lock-in {gauge(m['cuda_lockin'])} {m['cuda_lockin']:3.0f}",
-                    f"tension      {gauge(m['tension'])} {m['tension']:3.0f}",
+                    f"bubble     {gauge(m['bubble_risk'])} {m['bubble_risk']:3.0f}",
+                    f"CN DC used {gauge(m['cn_utilization'])} {m['cn_utilization']:3.0f}%",
+                    f"CUDA lock  {gauge(m['cuda_lockin'])} {m['cuda_lockin']:3.0f}",
+                    f"tension    {gauge(m['tension'])} {m['tension']:3.0f}",
                     f"capital US {m['us_political_capital']:.0f} · CN "
                     f"{m['cn_political_capital']:.0f}",
                 ]
