@@ -10,6 +10,12 @@ from __future__ import annotations
 import numpy as np
 
 from game.ai.base import Choices, Observation
+from game.ai.catalog import PERSONA_INFO
+
+
+def _info(side: str, key: str) -> tuple:
+    p = PERSONA_INFO[side][key]
+    return p.key, p.side, p.title, p.description, p.speaks_for
 
 
 class Persona:
@@ -47,11 +53,7 @@ def _gap(obs: Observation) -> np.ndarray:
 
 
 class Hawk(Persona):
-    key = "hawk"
-    side = "us"
-    title = "US Hawk"
-    description = "Deny China every frontier chip and the cloud route too; tighten further whenever the lead slips."
-    speaks_for = ("s002", "s004")
+    key, side, title, description, speaks_for = _info("us", "hawk")
 
     def wants(self, obs, c, keen):
         m = obs.meters
@@ -71,11 +73,7 @@ class Hawk(Persona):
 
 
 class Dealmaker(Persona):
-    key = "dealmaker"
-    side = "us"
-    title = "US Dealmaker"
-    description = "Sell H200s case by case for a 25% cut, use tariffs as leverage, and summit when it gets hot."
-    speaks_for = ("s002", "s004")
+    key, side, title, description, speaks_for = _info("us", "dealmaker")
 
     def wants(self, obs, c, keen):
         m = obs.meters
@@ -93,11 +91,7 @@ class Dealmaker(Persona):
 
 
 class FreeMarketeer(Persona):
-    key = "free-marketeer"
-    side = "us"
-    title = "US Free-marketeer"
-    description = "Controls backfire and subsidies misallocate: sell chips, rescind tiers, let the market decide."
-    speaks_for = ("s000", "s001", "s003")
+    key, side, title, description, speaks_for = _info("us", "free-marketeer")
 
     def wants(self, obs, c, keen):
         m = obs.meters
@@ -121,11 +115,7 @@ class FreeMarketeer(Persona):
 
 
 class SelfReliance(Persona):
-    key = "self-reliance"
-    side = "china"
-    title = "China Self-reliance"
-    description = "Refuse Nvidia, pour money into Ascend, a domestic stack and lithography; answer pressure in kind."
-    speaks_for = ("s003", "s004")
+    key, side, title, description, speaks_for = _info("china", "self-reliance")
 
     def wants(self, obs, c, keen):
         m = obs.meters
@@ -143,13 +133,7 @@ class SelfReliance(Persona):
 
 
 class Pragmatist(Persona):
-    key = "pragmatist"
-    side = "china"
-    title = "China Pragmatist (dual track)"
-    description = (
-        "Take H200s and rent cloud while the door is open, build Ascend for when it shuts."
-    )
-    speaks_for = ("s002", "s004")
+    key, side, title, description, speaks_for = _info("china", "pragmatist")
 
     def wants(self, obs, c, keen):
         m = obs.meters
@@ -170,13 +154,7 @@ class Pragmatist(Persona):
 
 
 class EfficiencyFirst(Persona):
-    key = "efficiency-first"
-    side = "china"
-    title = "China Efficiency-first"
-    description = (
-        "Win on algorithms, open source and applications: more model per chip, not more chips."
-    )
-    speaks_for = ("s000", "s001", "s004")
+    key, side, title, description, speaks_for = _info("china", "efficiency-first")
 
     def wants(self, obs, c, keen):
         m = obs.meters

@@ -18,25 +18,13 @@ stronger-than-fair opponent in that respect (the human player's preview sees the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from game.ai.base import Observation, observe, other_side, sanitize
+from game.ai.catalog import DEFAULT_LEVEL, LEVELS
 from game.ai.personas import PERSONAS, Mixture
 from game.engine import model
 
-
-@dataclass(frozen=True)
-class Budget:
-    rollouts: int
-    horizon: int
-    rounds: int
-
-
-# horizon 0 = play every rollout to the end of the scenario (moves pay off over years, not quarters)
-LEVELS = {1: Budget(4, 0, 1), 2: Budget(8, 0, 1), 3: Budget(16, 0, 2)}
-DEFAULT_LEVEL = 2
 MAX_ROWS = 1 << 16  # rows simulated at once; more games are planned in chunks
 WIN_BONUS = 30.0
 

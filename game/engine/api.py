@@ -14,12 +14,11 @@ from typing import Any
 import numpy as np
 
 from game.engine import model
-from game.engine.data import SIDES, GameData, Scenario, load_data, quarter_name
+from game.engine.data import DEFAULT_SCENARIO, SIDES, GameData, Scenario, load_data, quarter_name
 from game.engine.plans import MoveError, parse_move
 
 SAVE_FORMAT = "g2-save"
 SAVE_SCHEMA = 1
-DEFAULT_SCENARIO = "2025-deepseek-shock"
 
 
 class IllegalMove(ValueError):

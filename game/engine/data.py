@@ -15,6 +15,7 @@ from game.engine.yamlsrc import DataError, Doc, read
 _PKG = Path(__file__).resolve().parents[1]
 QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
 SIDES = ("us", "china")
+DEFAULT_SCENARIO = "2025-deepseek-shock"
 
 
 def data_dir() -> Path:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 
-from game.engine.api import SaveError
-from game.tui.session import SAVE_DIR, Session
+from game.tui.defaults import SAVE_DIR
+
+if TYPE_CHECKING:  # the session (numpy, the engine, the AIs) loads after the first screen is up
+    from game.tui.session import Session
 
 
 class G2App(App):
@@ -34,6 +37,7 @@ class G2App(App):
 
     def start(self, choice) -> None:
         from game.tui.screens.newgame import NewGameChoice
+        from game.tui.session import Session
 
         if isinstance(choice, Path):
             self.load(choice)
@@ -63,6 +67,9 @@ class G2App(App):
             self.call_after_refresh(self.game_over, session)
 
     def load(self, path: Path) -> None:
+        from game.engine.api import SaveError
+        from game.tui.session import Session
+
         try:
             s = Session.load(path)
         except SaveError as exc:

@@ -18,9 +18,8 @@ from game.ai import PERSONAS, agent_policy, agent_rng, decide, make_agent, obser
 from game.ai.base import move_strings, other_side
 from game.engine.api import DEFAULT_SCENARIO, Game, SaveError, TurnResult, load_game, new_game
 from game.engine.data import SIDES
+from game.tui.defaults import AUTOSAVE, HOTSEAT, SAVE_DIR
 
-SAVE_DIR = Path("saves")
-AUTOSAVE = "autosave"
 PREVIEW_GAMES = 200
 PREVIEW_QUARTERS = 4
 PREVIEW_METERS = (
@@ -31,7 +30,6 @@ PREVIEW_METERS = (
     "bubble_risk",
     "score",
 )
-HOTSEAT = "human"
 
 
 def side_name(side: str) -> str:

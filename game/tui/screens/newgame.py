@@ -16,10 +16,10 @@ from textual.validation import Regex
 from textual.widgets import Button, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from game.ai import LEVELS, PERSONAS
-from game.engine.api import DEFAULT_SCENARIO
-from game.engine.data import load_data, quarter_name
-from game.tui.session import HOTSEAT, SAVE_DIR
+from game.ai.catalog import LEVELS
+from game.ai.catalog import PERSONA_INFO as PERSONAS
+from game.engine.data import DEFAULT_SCENARIO, load_data, quarter_name
+from game.tui.defaults import HOTSEAT, SAVE_DIR
 
 TITLE = "G2 — the US–China AI compute race"
 PITCH = (
