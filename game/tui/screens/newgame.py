@@ -135,7 +135,10 @@ class NewGameScreen(Screen[NewGameChoice | Path]):
     def __init__(self, save_dir: Path | None = None) -> None:
         super().__init__()
         self._save_dir = save_dir
-        self._scenarios = load_data().scenarios
+        # calibration scenarios (calib-*) script both sides' policy: not for play
+        self._scenarios = {
+            k: v for k, v in load_data().scenarios.items() if not k.startswith("calib-")
+        }
         self._opponents_for = "us"  # the side the opponent list was built for
 
     def compose(self) -> ComposeResult:
