@@ -85,7 +85,6 @@ class Session:
         self.agent = None if self.hotseat else make_agent(self.opponent, self.other)
         if self.agent is not None:
             self.agent.reset(1)
-        # the AI's dice: seeded from the game and the quarter, so a loaded save plays on identically
         self.name = self.name or f"{self.game.scenario}-{self.side}-{self.game.seed}"
 
     # -- construction
@@ -148,6 +147,7 @@ class Session:
 
     # -- playing
     def _agent_rng(self) -> np.random.Generator:
+        """The AI's dice: seeded from the game and the quarter, so a loaded save plays on identically."""
         q = len(self.game.history)
         return np.random.Generator(
             np.random.PCG64(np.random.SeedSequence([self.game.seed, 7, SIDES.index(self.other), q]))
