@@ -16,6 +16,7 @@ import numpy as np
 
 from game.ai import PERSONAS, agent_policy, agent_rng, decide, make_agent, observe, sanitize
 from game.ai.base import move_strings, other_side
+from game.ai.planner import TiledRng
 from game.engine.api import DEFAULT_SCENARIO, Game, SaveError, TurnResult, load_game, new_game
 from game.engine.data import SIDES
 from game.tui.defaults import AUTOSAVE, HOTSEAT, SAVE_DIR
@@ -181,7 +182,8 @@ class Session:
         other = other_side(side)
         batch = self.game.snapshot()
         rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([self.game.seed, 99])))
-        sim = batch.fork(np.zeros(2 * n, dtype=int), _Paired(rng, n))
+        # rows i and n+i (with and without the move) share their dice: one game, 2 candidates, n futures
+        sim = batch.fork(np.zeros(2 * n, dtype=int), TiledRng(rng, 1, 2, n))
         choices = sim.no_moves()
         if move:
             obs = observe(sim, side)
@@ -195,7 +197,7 @@ class Session:
         left = batch.scenario.end - batch.state.q + 1
         for h in range(min(PREVIEW_QUARTERS, left)):
             oobs = observe(sim, other)
-            theirs = sanitize(oobs, opp.act(oobs, _Paired(rng, n)))
+            theirs = sanitize(oobs, opp.act(oobs, TiledRng(rng, 1, 2, n)))
             mine = choices if h == 0 else sim.no_moves()
             sim.step(np.maximum(mine, theirs))
         out = []
@@ -209,12 +211,13 @@ class Session:
         """The side's three personas as advisors: each names its first move now and why, with the
         engine's forecast of that move against holding."""
         side = side or self.side
+        obs = observe(
+            self.game.snapshot(), side
+        )  # personas only read it: one view serves all three
         out = []
         for key, cls in PERSONAS[side].items():
             persona = cls()
             persona.patience = 0.0
-            batch = self.game.snapshot()
-            obs = observe(batch, side)
             row = sanitize(obs, persona.act(obs, np.random.default_rng(0)))[0]
             moves = move_strings(self.game.data, row)
             if not moves:
@@ -289,29 +292,6 @@ class Session:
             theirs = tr.final("score") * (1 if self.side == "us" else -1)
             out[key] = float(np.mean(theirs < mine))
         return out
-
-
-class _Paired:
-    """Draws for 2n rows where row i and row n+i share their dice (with and without a move)."""
-
-    def __init__(self, gen: np.random.Generator, n: int):
-        self.gen, self.n = gen, n
-
-    def _pair(self, draw, size):
-        size = (size,) if isinstance(size, int) else tuple(size)
-        if size[0] != 2 * self.n:
-            return draw(size)
-        x = draw((self.n, *size[1:]))
-        return np.concatenate([x, x])
-
-    def random(self, size):
-        return self._pair(self.gen.random, size)
-
-    def standard_normal(self, size):
-        return self._pair(self.gen.standard_normal, size)
-
-    def integers(self, low, high, size):
-        return self._pair(lambda s: self.gen.integers(low, high, s), size)
 
 
 def _safe_name(name: str) -> str:
