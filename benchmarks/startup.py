@@ -69,11 +69,13 @@ def main() -> None:
     from game.tui.session import Session
 
     s = Session.new("us", seed=1)
-    s.preview("chip_subsidy")  # warm
+    from game.ai.forecast import preview
+
+    preview(s.game, "chip_subsidy", s.side)  # warm
     ts = []
     for key in ("chip_subsidy", "h200_exports:open", "rasa_push", "stargate_tranche", None):
         t = time.perf_counter()
-        s.preview(key)
+        preview(s.game, key, s.side)
         ts.append(time.perf_counter() - t)
     print(
         f"move preview (200 futures x 2, 4 quarters): median {statistics.median(ts) * 1000:.0f} ms"

@@ -9,49 +9,25 @@ import sys
 import textwrap
 from pathlib import Path
 
-KEY_METERS = (
-    "us_compute",
-    "cn_compute",
-    "stock_ratio",
-    "added_ratio_4q",
-    "capability_gap_months",
-    "nvidia_cn_share",
-    "huawei_cn_share",
-    "cn_global_app_share",
-    "cn_cloud_compute",
-    "cuda_lockin",
-    "bubble_risk",
-    "us_ai_revenue",
-    "cn_utilization",
-    "cn_rent_rmb",
-    "tension",
-    "us_political_capital",
-    "cn_political_capital",
-    "score",
-)
+from game.engine.data import DEFAULT_SCENARIO, compact, other_side, side_name
 
 
 class CliError(Exception):
     """An error to print as one line (no traceback) with exit status 2."""
 
 
-def _fmt(x: float) -> str:
-    a = abs(x)
-    if a >= 1e6:
-        return f"{x / 1e6:.2f}M"
-    if a >= 1e4:
-        return f"{x / 1e3:.1f}k"
-    if a >= 100:
-        return f"{x:.0f}"
-    return f"{x:.2f}"
-
-
-def _table(rows: list[list[str]], header: list[str]) -> str:
+def _table(rows: list[list[str]], header: list[str], right: int | None = None) -> str:
+    """A plain-text table; columns from index `right` on are right-aligned (numbers)."""
+    right = len(header) if right is None else right
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    line = "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
-    out = [line, "  ".join("-" * w for w in widths)]
-    out += ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
-    return "\n".join(out)
+
+    def line(r):
+        return "  ".join(
+            str(c).rjust(w) if i >= right else str(c).ljust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        ).rstrip()
+
+    return "\n".join([line(header), "  ".join("-" * w for w in widths), *map(line, rows)])
 
 
 # ----------------------------------------------------------------------------- commands
@@ -124,11 +100,11 @@ def cmd_sim(args) -> int:
     print(f"wins: US {wr['us']:.1%}  China {wr['china']:.1%}  draw {wr['draw']:.1%}\n")
     per_eflops = gd.params["b300e_per_eflops"]
     rows = []
-    for m in KEY_METERS:
+    for m in gd.meters_in("summary"):
         pct = summary["final"][m]
         eflops = f"{pct['p50'] / per_eflops:,.0f} EFLOPS" if gd.meters[m].unit == "B300e" else ""
         rows.append(
-            [gd.meters[m].name, gd.meters[m].unit, *(_fmt(v) for v in pct.values()), eflops]
+            [gd.meters[m].name, gd.meters[m].unit, *(compact(v) for v in pct.values()), eflops]
         )
     print(_table(rows, ["meter at the end", "unit", "p10", "p50", "p90", "p50 in EFLOPS"]))
     print(f"(1 EFLOPS = {per_eflops:g} B300e; 1 B300e = 2.5 PFLOPS dense BF16)")
@@ -172,7 +148,7 @@ def _write_rows(path: Path, tr, gd, flows) -> None:
 
 
 def cmd_calibrate(args) -> int:
-    from game.engine.calibrate import calibrate
+    from game.analysis.calibrate import calibrate
 
     results = calibrate(runs=args.runs, seed=args.seed)
     if args.json:
@@ -200,7 +176,7 @@ def cmd_calibrate(args) -> int:
                 r.target.target,
                 r.check.show,
                 ", ".join(sorted({s.split(".")[0] for s in r.target.source})),
-                _fmt(r.value),
+                compact(r.value),
                 "pass" if r.passed else "FAIL",
             ]
             for r in results
@@ -215,7 +191,7 @@ def cmd_calibrate(args) -> int:
 
 
 def cmd_tournament(args) -> int:
-    from game.ai.tournament import matrix_text, tournament
+    from game.analysis.tournament import matrix_text, tournament
     from game.engine.data import load_data
 
     gd = load_data()
@@ -266,12 +242,93 @@ def cmd_tournament(args) -> int:
     return 0 if res["balanced"] else 1
 
 
+def sweep_text(res: dict) -> str:
+    """A sweep's result as text: the points, then the figures ranked by effect."""
+    names = [v["name"] for v in res["varies"]]
+    n = len(res["points"])
+    how = "one figure at a time" if res["mode"] == "oat" else "full grid"
+    out = [
+        f"{n} points x {res['games']} games of {res['scenario']} ({how}), seed {res['seed']} "
+        f"at every point: US {res['us']} vs China {res['china']}",
+        "base: " + ", ".join(f"{v['name']} = {compact(v['base'])}" for v in res["varies"]),
+        "",
+    ]
+    rows = []
+    for p in res["points"]:
+        vals = [
+            "base" if p["varied"] not in (None, nm) else compact(p["overrides"][nm]) for nm in names
+        ]
+        wr, sc = p["win_rates"], p["final"]["score"]
+        rows.append(
+            [
+                *vals,
+                *(f"{wr[k]:.1%}" for k in ("us", "china", "draw")),
+                *(f"{sc[k]:+.1f}" for k in ("p10", "p50", "p90")),
+                f"{p['final']['capability_gap_months']['p50']:.1f}",
+            ]
+        )
+    header = [*names, "US", "China", "draw", "score p10", "p50", "p90", "gap p50 (mo)"]
+    out.append(_table(rows, header, right=len(names)))
+    out += ["", "Sensitivity, largest effect first (lowest -> highest value"]
+    out[-1] += ", others at base):" if res["mode"] == "oat" else ", averaged over the others):"
+    srows = [
+        [
+            s["name"],
+            f"{compact(s['low'])} -> {compact(s['high'])}",
+            f"{s['us_win_low']:.1%} -> {s['us_win_high']:.1%}",
+            f"{s['us_win_change'] * 100:+.1f} pts",
+            f"{s['score_p50_low']:+.1f} -> {s['score_p50_high']:+.1f}",
+            f"{s['score_p50_change']:+.1f}",
+        ]
+        for s in res["sensitivity"]
+    ]
+    out.append(
+        _table(
+            srows,
+            ["figure", "range", "US win", "change", "median score", "change"],
+            right=1,
+        )
+    )
+    return "\n".join(out)
+
+
+def cmd_sweep(args) -> int:
+    from game.analysis.sweep import DataMismatchError, sweep
+
+    progress = None
+    if sys.stderr.isatty():
+
+        def progress(done: int, total: int) -> None:
+            bar = "#" * (30 * done // total)
+            end = "\n" if done == total else ""
+            print(f"\r  sweeping [{bar:<30}] {done}/{total} points", end=end, file=sys.stderr)
+            sys.stderr.flush()
+
+    try:
+        res = sweep(
+            args.vary,
+            us=args.us,
+            china=args.china,
+            scenario=args.scenario,
+            games=args.games,
+            seed=args.seed,
+            workers=args.workers,
+            dask_address=args.dask,
+            progress=progress,
+            mode=args.mode,
+        )
+    except (ValueError, ImportError, ConnectionError, DataMismatchError) as exc:
+        raise CliError(str(exc)) from exc
+    print(json.dumps(res, indent=2) if args.json else sweep_text(res))
+    return 0
+
+
 def cmd_agents(args) -> int:
     from game.ai import LEVELS, PERSONAS
     from game.ai.planner import Planner
 
     for side in ("us", "china") if not args.side else (args.side,):
-        print(f"{'United States' if side == 'us' else 'China'}:")
+        print(f"{side_name(side)}:")
         for key, cls in PERSONAS[side].items():
             print(f"  {key:18s} {cls.title}: {cls.description}")
             print(f"  {'':18s} speaks for {', '.join(cls.speaks_for)}")
@@ -335,7 +392,8 @@ def cmd_moves(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from game.engine.data import data_dir, validate_file
+    from game.analysis.validate import validate_file
+    from game.engine.data import data_dir
     from game.engine.yamlsrc import DataError
 
     files = [Path(f) for f in args.files]
@@ -361,8 +419,6 @@ def cmd_validate(args) -> int:
 
 
 def cmd_play(args) -> int:
-    from pathlib import Path
-
     from game.engine.api import SaveError
     from game.tui.session import SAVE_DIR, Session
 
@@ -374,17 +430,18 @@ def cmd_play(args) -> int:
             raise CliError(str(exc)) from None
     elif args.side or args.opponent or args.scenario or args.seed is not None:
         from game.ai import agent_names
+        from game.ai.catalog import default_opponent
         from game.engine.data import load_data
 
         side = args.side or "us"
-        other = "china" if side == "us" else "us"
-        opponent = args.opponent or ("pragmatist" if side == "us" else "dealmaker")
+        other = other_side(side)
+        opponent = args.opponent or default_opponent(side)
         if opponent != "human" and opponent.split(":")[0] not in (*agent_names(other), "planner"):
             raise CliError(
                 f"--opponent {opponent!r} is not a {other} player; choose one of "
                 f"{', '.join(agent_names(other))} or human"
             )
-        scenario = args.scenario or "2025-deepseek-shock"
+        scenario = args.scenario or DEFAULT_SCENARIO
         if scenario not in load_data().scenarios:
             raise CliError(f"unknown scenario {scenario!r}; see `g2 scenarios`")
         try:
@@ -398,6 +455,56 @@ def cmd_play(args) -> int:
 
 
 # ----------------------------------------------------------------------------- parser
+
+
+def _add_sweep(sub) -> None:
+    from game.analysis.sweep import MODES, VARY_HELP
+
+    s = sub.add_parser(
+        "sweep",
+        help="sensitivity analysis: rerun a matchup across values of uncertain parameters",
+        description="Rerun one matchup while varying figures from data/params.yaml, with the\n"
+        "same seed at every point (common random numbers), and rank the figures by effect.",
+        epilog="Examples:\n"
+        "  g2 sweep --vary huawei_output_2025=40000:146000:5 --us hold --china hold\n"
+        "  g2 sweep --vary huawei_growth_q=x0.5:x2:4 --vary grey_q=4000,9000,20000 --mode grid\n"
+        "  g2 sweep --vary huawei_output_2025=40000:146000:5 --dask tcp://HOST:8786",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    s.add_argument(
+        "--vary",
+        action="append",
+        required=True,
+        metavar="NAME=SPEC",
+        help=f"a parameter to vary (repeatable): {VARY_HELP}",
+    )
+    s.add_argument(
+        "--us", default="random-persona", help="US agent or plan (default random-persona)"
+    )
+    s.add_argument(
+        "--china", default="random-persona", help="China agent or plan (default random-persona)"
+    )
+    s.add_argument(
+        "--scenario", default=DEFAULT_SCENARIO, help=f"scenario id (default {DEFAULT_SCENARIO})"
+    )
+    s.add_argument("--games", type=int, default=1000, help="games per point (default 1000)")
+    s.add_argument("--seed", type=int, default=1, help="seed used at every point (default 1)")
+    s.add_argument(
+        "--mode",
+        choices=MODES,
+        default="oat",
+        help="oat: each figure alone, others at base (default); grid: every combination",
+    )
+    s.add_argument(
+        "--workers", type=int, default=None, help="local processes (default: one per CPU; 1 = none)"
+    )
+    s.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run the points on a Dask scheduler, e.g. tcp://HOST:8786 (uv sync --extra dask)",
+    )
+    s.add_argument("--json", action="store_true", help="print the full result as JSON")
+    s.set_defaults(func=cmd_sweep)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -425,9 +532,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--games", type=int, default=1000, help="number of games (default 1000)")
     s.add_argument("--seed", type=int, default=1, help="batch seed (default 1)")
-    s.add_argument(
-        "--scenario", default="2025-deepseek-shock", help="scenario id (see `g2 scenarios`)"
-    )
+    s.add_argument("--scenario", default=DEFAULT_SCENARIO, help="scenario id (see `g2 scenarios`)")
     s.add_argument("--json", action="store_true", help="print a machine-readable summary")
     s.add_argument("--out", help="write one row per game per quarter to FILE.csv or FILE.jsonl")
     s.set_defaults(func=cmd_sim)
@@ -451,15 +556,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     t.add_argument("--planner", default="planner", help="planner or planner:LEVEL (default level)")
     t.add_argument("--seed", type=int, default=1)
-    t.add_argument(
-        "--scenario", default="2025-deepseek-shock", help="scenario id (see `g2 scenarios`)"
-    )
+    t.add_argument("--scenario", default=DEFAULT_SCENARIO, help="scenario id (see `g2 scenarios`)")
     t.add_argument("--json", action="store_true", help="print the results as JSON")
     t.set_defaults(func=cmd_tournament)
 
-    from game import sweep
-
-    sweep.register(sub)
+    _add_sweep(sub)
 
     a = sub.add_parser("agents", help="list the AI players: personas, the planner and its levels")
     a.add_argument("--side", choices=["us", "china"])

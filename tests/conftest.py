@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from game.engine.data import GameData, load_data
+from game.engine.data import CAPITAL_LEVERS, GameData, load_data
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 SCENARIOS = tuple(sorted(load_data().scenarios))
-CAPITAL = {"us": "us_political_capital", "china": "cn_political_capital"}
+CAPITAL = CAPITAL_LEVERS
 
 
 @pytest.fixture(scope="session")

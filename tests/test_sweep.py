@@ -10,17 +10,15 @@ import sys
 
 import pytest
 
-from game.engine.data import load_data
-from game.sweep import (
-    SWEEP_METERS,
+from game.analysis.sweep import (
     DataMismatchError,
     Point,
-    cmd_sweep,
     parse_vary,
-    register,
     run_point,
     sweep,
 )
+from game.cli import CliError, build_parser, cmd_sweep
+from game.engine.data import load_data
 
 HUAWEI = "huawei_output_2025=40000:146000:3"
 SMALL = {"us": "hold", "china": "hold", "scenario": "2025-deepseek-shock", "games": 200, "seed": 1}
@@ -61,9 +59,7 @@ def as_json(res: dict) -> str:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="g2")
-    register(p.add_subparsers(dest="command"))
-    return p
+    return build_parser()
 
 
 def run_sweep_cli(capsys, *argv: str) -> tuple[int, str, str]:
@@ -146,8 +142,8 @@ def test_oat_sweep_moves_china_compute_and_us_wins_the_right_way(oat):
     for p in oat["points"]:
         assert p["varied"] == "huawei_output_2025"
         assert abs(sum(p["win_rates"].values()) - 1.0) < 1e-9
-        assert set(p["final"]) == set(SWEEP_METERS)
-        for m in SWEEP_METERS:
+        assert set(p["final"]) == set(load_data().meters_in("sweep"))
+        for m in load_data().meters_in("sweep"):
             q = p["final"][m]
             assert q["p10"] <= q["p50"] <= q["p90"]
 
@@ -204,7 +200,7 @@ def test_progress_reports_every_point():
 @pytest.mark.parametrize("threaded", [False, True], ids=["fork", "forkserver"])
 def test_local_pool_matches_in_process(oat, monkeypatch, threaded):
     if threaded:  # a process with threads must not fork: the pool uses forkserver/spawn instead
-        monkeypatch.setattr("game.sweep.threading.active_count", lambda: 2)
+        monkeypatch.setattr("game.analysis.sweep.threading.active_count", lambda: 2)
     assert as_json(sweep([HUAWEI], workers=2, **SMALL)) == as_json(oat)
 
 
@@ -245,7 +241,7 @@ def test_json_output_has_the_documented_keys(capsys):
     for p in body["points"]:
         assert set(p) == {"varied", "overrides", "win_rates", "final"}
         assert set(p["win_rates"]) == {"us", "china", "draw"}
-        assert set(p["final"]) == set(SWEEP_METERS)
+        assert set(p["final"]) == set(load_data().meters_in("sweep"))
     assert set(body["sensitivity"][0]) == SENSITIVITY_KEYS
 
 
@@ -277,8 +273,6 @@ def test_text_output_has_the_point_and_sensitivity_tables(capsys):
     ],
 )
 def test_bad_arguments_raise_a_cli_error(argv, needle):
-    from game.cli import CliError
-
     args = parser().parse_args(["sweep", *argv])
     with pytest.raises(CliError, match=needle) as exc:
         cmd_sweep(args)
@@ -286,8 +280,6 @@ def test_bad_arguments_raise_a_cli_error(argv, needle):
 
 
 def test_missing_dask_says_how_to_install_it(monkeypatch):
-    from game.cli import CliError
-
     monkeypatch.setitem(sys.modules, "distributed", None)  # `import distributed` fails
     args = parser().parse_args(
         ["sweep", "--vary", "grey_q=1,2", "--games", "5", "--dask", "tcp://127.0.0.1:1"]

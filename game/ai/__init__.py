@@ -30,7 +30,7 @@ _EXPORTS = {
     "LEVELS": "catalog",
     "DEFAULT_LEVEL": "catalog",
     "PERSONA_INFO": "catalog",
-    "Hold": "registry",
+    "Hold": "base",
     "agent_names": "registry",
     "make_agent": "registry",
     "side_policy": "registry",

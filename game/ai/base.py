@@ -13,31 +13,24 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 
-from game.engine import model
-from game.engine.data import SIDES, GameData, quarter_name
+from game.engine import rules
+from game.engine.data import SIDES, GameData, capital_lever, other_side, quarter_name
+from game.engine.observe import visible_levers
 from game.engine.plans import parse_move
+from game.engine.rules import Budget
 
 if TYPE_CHECKING:  # pragma: no cover
     from game.engine.api import Batch, Game
 
-CAPITAL = {"us": "us_political_capital", "china": "cn_political_capital"}
-
-
-def other_side(side: str) -> str:
-    return "china" if side == "us" else "us"
-
-
-def hidden_levers(gd: GameData, side: str) -> set[str]:
-    """Levers `side` cannot see: those set by the other side's covert moves."""
-    return {m.lever for m in gd.moves if m.covert and m.lever and m.side == other_side(side)}
+__all__ = ["other_side"]  # re-exported for agents written against earlier versions
 
 
 @dataclass
 class Observation:
     """What one side sees of n games at the start of a quarter.
 
-    meters: every meter, (n,) arrays. levers: its own levers and the other side's public ones (the
-    other side's covert stances are left out). legal[j]: for each of this side's moves j, an
+    meters: every meter, (n,) arrays. levers: every lever as this side sees it (game.engine.observe):
+    NaN in the games where a covert move of the other side set it and has not been exposed yet. legal[j]: for each of this side's moves j, an
     (n, options) bool array, True where that option may be played now and is affordable on its own.
     """
 
@@ -67,7 +60,7 @@ class Observation:
 
     @property
     def capital(self) -> np.ndarray:
-        return self.meters[CAPITAL[self.side]]
+        return self.meters[capital_lever(self.side)]
 
     def stance(self, lever: str, option: str) -> np.ndarray:
         """Bool (n,): is `lever` currently at the named option?"""
@@ -79,7 +72,7 @@ class Observation:
         return Choices(self)
 
 
-class Choices:
+class Choices(Budget):
     """Builds an agent's (n, moves) choice matrix under legality and the political-capital budget.
 
     `want(move, when)` plays `move` in every game where `when` holds, the move is legal, not already
@@ -88,33 +81,13 @@ class Choices:
     """
 
     def __init__(self, obs: Observation):
+        super().__init__(obs.data, obs.capital, lambda j, k: obs.legal[j][:, k])
         self.obs = obs
-        self.array = np.full((obs.n, len(obs.data.moves)), -1, dtype=np.int16)
-        self.left = obs.capital.astype(float).copy()
 
     def want(self, move: str, when: np.ndarray | bool = True) -> np.ndarray:
         obs = self.obs
-        j, k = _parsed(obs.data, move, obs.side)
-        cost = obs.data.moves[j].options[k].cost
-        ok = (
-            np.broadcast_to(np.asarray(when, bool), (obs.n,))
-            & obs.legal[j][:, k]
-            & (self.array[:, j] < 0)
-            & (self.left >= cost - 1e-9)
-        )
-        self.array[ok, j] = k
-        self.left[ok] -= cost
-        return ok
-
-
-_PARSED: dict[tuple[int, str, str], tuple[int, int]] = {}
-
-
-def _parsed(gd: GameData, move: str, side: str) -> tuple[int, int]:
-    key = (id(gd), move, side)
-    if key not in _PARSED:
-        _PARSED[key] = parse_move(gd, move, side)
-    return _PARSED[key]
+        j, k = obs.data.memo(("move", move, obs.side), lambda: parse_move(obs.data, move, obs.side))
+        return self.take(j, k, when)
 
 
 @runtime_checkable
@@ -133,17 +106,33 @@ class Agent(Protocol):
     def act(self, obs: Observation, rng: np.random.Generator) -> np.ndarray: ...
 
 
+class Hold:
+    """Makes no moves (the baseline)."""
+
+    title = "Hold"
+    description = "Makes no moves: the baseline every other agent is measured against."
+    speaks_for: tuple[str, ...] = ()
+
+    def __init__(self, side: str):
+        self.side, self.name = side, "hold"
+
+    def reset(self, n: int) -> None:
+        pass
+
+    def act(self, obs: Observation, rng: np.random.Generator) -> np.ndarray:
+        return obs.choices().array
+
+
 def observe(batch: Batch, side: str) -> Observation:
     """One side's observation of every game in a batch."""
     if side not in SIDES:
         raise ValueError(f"unknown side {side!r}: use 'us' or 'china'")
     gd, st = batch.data, batch.state
-    hide = hidden_levers(gd, side)
     legal = {}
     for j, m in enumerate(gd.moves):
         if m.side != side:
             continue
-        legal[j] = np.stack([model.legal_mask(gd, st, j, k)[0] for k in range(len(m.options))], 1)
+        legal[j] = np.stack([rules.legal(gd, st, j, k) for k in range(len(m.options))], 1)
     return Observation(
         side=side,
         data=gd,
@@ -151,7 +140,7 @@ def observe(batch: Batch, side: str) -> Observation:
         start=batch.scenario.start,
         end=batch.scenario.end,
         meters=st.meters,
-        levers={k: v for k, v in st.lev.items() if k not in hide},
+        levers=visible_levers(gd, st, side),
         legal=legal,
         active=~st.over,
         batch=batch,
@@ -161,17 +150,12 @@ def observe(batch: Batch, side: str) -> Observation:
 def sanitize(obs: Observation, choices: np.ndarray) -> np.ndarray:
     """Keep only this side's legal choices, cheapest budget first in move order (what the engine
     would play); agents that build with `Choices` never need this."""
-    out = np.full((obs.n, len(obs.data.moves)), -1, dtype=np.int16)
-    left = obs.capital.astype(float).copy()
+    c = obs.choices()
     for j, leg in obs.legal.items():
         k = np.asarray(choices[:, j], dtype=np.int64)
         has = (k >= 0) & (k < leg.shape[1])
-        kk = np.where(has, k, 0)
-        cost = np.array([o.cost for o in obs.data.moves[j].options])[kk]
-        ok = has & leg[np.arange(obs.n), kk] & (left >= cost - 1e-9)
-        out[ok, j] = kk[ok]
-        left[ok] -= cost[ok]
-    return out
+        c.take(j, np.where(has, k, 0), has)
+    return c.array
 
 
 def agent_policy(agent: Agent, rng: np.random.Generator):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from game.engine.data import other_side
+
 
 @dataclass(frozen=True)
 class PersonaInfo:
@@ -22,6 +24,21 @@ class Budget:
     rollouts: int
     horizon: int  # quarters simulated; 0 = to the end of the scenario
     rounds: int  # 2 = also try a second move on top of the best first one
+
+
+# the other side's default AI, by the player's side: the documents' dual-track middle
+DEFAULT_OPPONENT = {"us": "pragmatist", "china": "dealmaker"}
+
+
+def default_opponent(player_side: str) -> str:
+    """The default opponent of a player of `player_side`: China's pragmatist against a US player,
+    the US dealmaker against a Chinese one (the first persona if those are ever renamed)."""
+    key = DEFAULT_OPPONENT.get(player_side, "")
+    return (
+        key
+        if key in PERSONA_INFO[other_side(player_side)]
+        else next(iter(PERSONA_INFO[other_side(player_side)]))
+    )
 
 
 # horizon 0 = play every rollout to the end of the scenario (moves pay off over years, not quarters)

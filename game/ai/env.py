@@ -28,9 +28,9 @@ action at all) is played as hold and flagged with `infos[agent]["illegal_action"
 Observations: `Dict(observation=Box(float32), action_mask=Box(int8))`. The vector (names in
 `env.feature_names[agent]`) holds every meter in sorted order (meters spanning orders of magnitude,
 such as compute, as log1p(value) / log1p(max); the others divided by their largest magnitude, so
-the score lies in [-1, 1]), the fraction of the scenario's quarters left, and the levers the side
-can see, in data order, scaled to [0, 1]: its own, the neutral ones and the other side's public
-ones (the other side's covert stances are left out). `state()` is the full, unhidden version for
+the score lies in [-1, 1]), the fraction of the scenario's quarters left, and every lever in data
+order, scaled to [0, 1], as the side sees it (`game.engine.observe`): a stance set by the other
+side's covert move reads -1 until the move is exposed. `state()` is the full, unhidden version for
 centralised critics.
 
 Rewards are zero-sum: the change in the leadership score this quarter / 100 (+ for the US, - for
@@ -61,7 +61,7 @@ except ImportError as exc:  # pragma: no cover - exercised by a test that hides 
         '`uv sync --extra rl` (or `pip install "g2[rl]"`)'
     ) from exc
 
-from game.ai.base import hidden_levers, observe
+from game.ai.base import observe
 from game.engine import model
 from game.engine.api import DEFAULT_SCENARIO, Batch
 from game.engine.data import SIDES, load_data, quarter_name
@@ -74,6 +74,9 @@ _LOG_SCALE_FROM = 1000.0  # meters >= 0 with a max this large are scaled logarit
 
 AgentObs = dict[str, np.ndarray]  # {"observation": float32 vector, "action_mask": int8 vector}
 Info = dict[str, Any]
+
+
+HIDDEN = -1.0  # a lever the observing side cannot see (a covert stance not yet exposed)
 
 
 class G2ParallelEnv(ParallelEnv):
@@ -112,10 +115,8 @@ class G2ParallelEnv(ParallelEnv):
         )
         self._meter_div = np.where(self._meter_div > 0, self._meter_div, 1.0)
 
-        # levers each side can see, in data order
-        self._levers = {
-            side: [k for k in gd.levers if k not in hidden_levers(gd, side)] for side in SIDES
-        }
+        # every lever, in data order; a lever the side cannot see now reads HIDDEN
+        self._levers = {side: list(gd.levers) for side in SIDES}
         self._all_levers = list(gd.levers)
 
         # actions: 0 = hold, then the side's (move index, option index, move string)
@@ -278,7 +279,7 @@ class G2ParallelEnv(ParallelEnv):
             L = self.data.levers[k]
             span = L.hi - L.lo
             v = float(levers[k][0]) - L.lo
-            out[i] = v / span if span > 0 else v
+            out[i] = HIDDEN if np.isnan(v) else (v / span if span > 0 else v)
         return out
 
     def _quarters_left(self) -> float:

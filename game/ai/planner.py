@@ -20,37 +20,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from game.ai.base import Observation, observe, other_side, sanitize
+from game.ai.base import Hold, Observation, sanitize
 from game.ai.catalog import DEFAULT_LEVEL, LEVELS
 from game.ai.personas import PERSONAS, Mixture
+from game.ai.rollout import TiledRng, fork, rollout
 from game.engine import model
+from game.engine.data import other_side
 
 MAX_ROWS = 1 << 16  # rows simulated at once; more games are planned in chunks
 WIN_BONUS = 30.0
-
-
-class TiledRng:
-    """A Generator stand-in for G games x K candidates x R rollouts rows: each draw is made once per
-    (game, rollout) and shared by the K candidates."""
-
-    def __init__(self, gen: np.random.Generator, G: int, K: int, R: int):
-        self.gen, self.G, self.K, self.R = gen, G, K, R
-
-    def _tile(self, draw, size):
-        size = (size,) if isinstance(size, int) else tuple(size)
-        if size[0] != self.G * self.K * self.R:
-            return draw(size)
-        x = draw((self.G, 1, self.R, *size[1:]))
-        return np.broadcast_to(x, (self.G, self.K, self.R, *size[1:])).reshape(size)
-
-    def random(self, size):
-        return self._tile(self.gen.random, size)
-
-    def standard_normal(self, size):
-        return self._tile(self.gen.standard_normal, size)
-
-    def integers(self, low, high, size):
-        return self._tile(lambda s: self.gen.integers(low, high, s), size)
 
 
 # the planner's own line after the first quarter of a rollout, by side (priority order)
@@ -89,8 +67,6 @@ class Planner:
         self.follow = Line(side, FOLLOW[side]) if FOLLOW[side] else None
         # the opponent model: each rollout draws one of the other side's personas, or a passive
         # opponent (a plan that makes no moves), so the planner does not bank on the other side acting
-        from game.ai import Hold
-
         opp = other_side(side)
         self.opponent = Mixture(opp, [*(cls() for cls in PERSONAS[opp].values()), Hold(opp)])
 
@@ -143,25 +119,15 @@ class Planner:
         G, K, M = cand.shape
         R, H = self.budget.rollouts, self.budget.horizon
         N = G * K * R
-        sim = batch.fork(np.repeat(games, K * R), TiledRng(rng, G, K, R))
+        sim = fork(batch, games, K, R, rng)
         opp = self.opponent
         opp.assign = np.broadcast_to(
             rng.integers(0, len(opp.agents), (G, 1, R)), (G, K, R)
         ).reshape(N)
         first = np.broadcast_to(cand[:, :, None, :], (G, K, R, M)).reshape(N, M)
-        tiled = TiledRng(rng, G, K, R)
         left = batch.scenario.end - batch.state.q + 1
-        for h in range(min(H, left) if H else left):
-            if sim.state.over.all():
-                break
-            oobs = observe(sim, opp.side)
-            theirs = sanitize(oobs, opp.act(oobs, tiled))
-            if h == 0 or self.follow is None:
-                mine = first if h == 0 else np.full_like(first, -1)
-            else:
-                mobs = observe(sim, self.side)
-                mine = sanitize(mobs, self.follow.act(mobs, tiled))
-            sim.step(np.maximum(mine, theirs))
+        quarters = min(H, left) if H else left
+        rollout(sim, self.side, first, opp, TiledRng(rng, G, K, R), quarters, self.follow)
         sign = 1.0 if self.side == "us" else -1.0
         mine_code = model.RESULT_US if self.side == "us" else model.RESULT_CHINA
         theirs_code = model.RESULT_CHINA if self.side == "us" else model.RESULT_US

@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-import numpy as np
+from pathlib import Path
 
-from game.ai.base import Observation, agent_policy, agent_rng
+from game.ai.base import Hold, agent_policy, agent_rng
 from game.ai.catalog import DEFAULT_LEVEL, LEVELS
 from game.ai.personas import PERSONAS, Mixture
 from game.ai.planner import Planner
-from game.engine.data import SIDES, did_you_mean
-
-
-class Hold:
-    """Makes no moves (the baseline)."""
-
-    title = "Hold"
-    description = "Makes no moves: the baseline every other agent is measured against."
-    speaks_for: tuple[str, ...] = ()
-
-    def __init__(self, side: str):
-        self.side, self.name = side, "hold"
-
-    def reset(self, n: int) -> None:
-        pass
-
-    def act(self, obs: Observation, rng: np.random.Generator) -> np.ndarray:
-        return obs.choices().array
+from game.engine.data import SIDES, data_dir, did_you_mean, other_side
+from game.engine.plans import resolve_plan
+from game.engine.runner import plan_policy
 
 
 def agent_names(side: str) -> list[str]:
@@ -58,7 +43,7 @@ def make_agent(spec: str, side: str):
         return Mixture(side, [cls() for cls in PERSONAS[side].values()])
     if name in PERSONAS[side]:
         return PERSONAS[side][name]()
-    other = "china" if side == "us" else "us"
+    other = other_side(side)
     if name in PERSONAS[other]:
         raise ValueError(f"{name!r} is a {other} persona, not a {side} one")
     raise ValueError(
@@ -71,12 +56,6 @@ def side_policy(spec: str, side: str, gd, seed: int):
     """A batch policy for `side` from a command-line spec: an agent name (see `make_agent`), or a
     plan file / a plan name in data/plans/. Agents get `agent_rng(seed, side)`. Raises ValueError
     for a name that is neither, and DataError for a plan file with an error in it."""
-    from pathlib import Path
-
-    from game.engine.data import data_dir
-    from game.engine.plans import resolve_plan
-    from game.engine.runner import plan_policy
-
     name = spec.strip().partition(":")[0]
     if name in agent_names(side) or name == "planner":
         return agent_policy(make_agent(spec, side), agent_rng(seed, side))

@@ -13,9 +13,18 @@ from typing import Any
 
 import numpy as np
 
-from game.engine import model
-from game.engine.data import DEFAULT_SCENARIO, SIDES, GameData, Scenario, load_data, quarter_name
+from game.engine import model, observe, rules
+from game.engine.batch import Batch
+from game.engine.data import (
+    DEFAULT_SCENARIO,
+    SIDES,
+    GameData,
+    capital_lever,
+    other_side,
+    quarter_name,
+)
 from game.engine.plans import MoveError, parse_move
+from game.engine.rules import Budget, why_illegal
 
 SAVE_FORMAT = "g2-save"
 SAVE_SCHEMA = 1
@@ -27,72 +36,6 @@ class IllegalMove(ValueError):
 
 class SaveError(ValueError):
     """A save file is missing, corrupt, truncated, foreign or does not replay to its digest."""
-
-
-def _scenario(gd: GameData, scenario: str) -> Scenario:
-    if scenario not in gd.scenarios:
-        raise KeyError(f"unknown scenario {scenario!r}; known: {', '.join(sorted(gd.scenarios))}")
-    return gd.scenarios[scenario]
-
-
-def _seed(seed: int | None) -> int:
-    if seed is None:
-        return int(np.random.SeedSequence().entropy % (2**63))
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    return int(seed)
-
-
-class Batch:
-    """N games of one scenario advanced together: every array has a leading axis of length n."""
-
-    def __init__(
-        self,
-        scenario: str = DEFAULT_SCENARIO,
-        n: int = 1,
-        seed: int | None = None,
-        data: GameData | None = None,
-    ):
-        if n < 1:
-            raise ValueError("a batch needs at least one game")
-        self.data = data or load_data()
-        self.scenario = _scenario(self.data, scenario)
-        self.seed = _seed(seed)
-        self.rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(self.seed)))
-        self.state = model.initial_state(self.data, self.scenario, n)
-
-    @property
-    def n(self) -> int:
-        return self.state.n
-
-    @property
-    def done(self) -> bool:
-        return bool(self.state.over.all())
-
-    def step(self, choices: np.ndarray):
-        """Advance one quarter. `choices` is (n, n_moves) option indices, -1 = not chosen."""
-        if self.state.q > self.scenario.end:
-            raise RuntimeError("the scenario has ended")
-        return model.step(self.data, self.scenario, self.state, choices, self.rng)
-
-    def no_moves(self) -> np.ndarray:
-        return np.full((self.n, len(self.data.moves)), -1, dtype=np.int16)
-
-    def copy(self) -> Batch:
-        other = object.__new__(Batch)
-        other.data, other.scenario, other.seed = self.data, self.scenario, self.seed
-        other.rng = copy.deepcopy(self.rng)
-        other.state = self.state.copy()
-        return other
-
-    def fork(self, idx: np.ndarray, rng: np.random.Generator) -> Batch:
-        """A new batch of games `idx` of this one (repeats allowed) that draws from `rng`: the
-        what-if futures a planner or a preview simulates, leaving this batch untouched."""
-        other = object.__new__(Batch)
-        other.data, other.scenario, other.seed = self.data, self.scenario, self.seed
-        other.rng = rng
-        other.state = self.state.take(idx)
-        return other
 
 
 # ----------------------------------------------------------------------------- value objects
@@ -148,6 +91,18 @@ class TurnResult:
     why: dict[str, dict[str, float]]
     events: list[EventReport]
     revealed: dict[str, list[str]] = field(default_factory=dict)
+    tags: dict[str, dict[str, str]] = field(default_factory=dict)  # meter -> cause -> lever
+    hidden: dict[str, set[str]] = field(default_factory=dict)  # viewer -> levers hidden from it
+
+    def why_seen(self, viewer: str) -> dict[str, dict[str, float]]:
+        """`why` as `viewer` may see it: causes driven by the other side's covert moves that are
+        not exposed yet are folded into one "unexplained (covert)" cause (game.engine.observe)."""
+        hidden = self.hidden.get(viewer, set())
+        if not hidden:
+            return self.why
+        return {
+            m: observe.fold_causes(c, self.tags.get(m, {}), hidden) for m, c in self.why.items()
+        }
 
 
 # ----------------------------------------------------------------------------- one game
@@ -218,15 +173,15 @@ class Game:
         """Every move of a side, legal or not, with the reason when not."""
         if side not in SIDES:
             raise IllegalMove(f"unknown side {side!r}: use 'us' or 'china'")
-        st = self._batch.state
+        gd, st = self.data, self._batch.state
         out = []
-        for j, m in enumerate(self.data.moves):
+        for j, m in enumerate(gd.moves):
             if m.side != side:
                 continue
             opts = []
             for k, o in enumerate(m.options):
-                ok, reason = model.legal_mask(self.data, st, j, k)
-                opts.append(MoveOption(o.name, o.cost, bool(ok[0]), "" if ok[0] else reason))
+                ok = bool(rules.legal(gd, st, j, k)[0])
+                opts.append(MoveOption(o.name, o.cost, ok, "" if ok else why_illegal(gd, st, j, k)))
             current = None
             if m.has_options:
                 current = self.data.levers[m.lever].options[int(round(st.lev[m.lever][0]))]
@@ -286,10 +241,8 @@ class Game:
                 lst = [lst]
             if lst is not None and not isinstance(lst, (list, tuple)):
                 raise IllegalMove(f"{side}'s moves must be a list of move strings, got {lst!r}")
-            spent = 0.0
-            pc = float(
-                st.lev["us_political_capital" if side == "us" else "cn_political_capital"][0]
-            )
+            pc = float(st.lev[capital_lever(side)][0])
+            budget = Budget(gd, np.array([pc]), lambda j, k: rules.legal(gd, st, j, k))
             for text in lst or []:
                 if isinstance(text, str) and text.strip() == "hold":
                     continue
@@ -299,11 +252,11 @@ class Game:
                     raise IllegalMove(str(exc)) from None
                 if choices[0, j] >= 0:
                     raise IllegalMove(f"{gd.moves[j].id!r} is chosen twice this quarter")
-                ok, reason = model.legal_mask(gd, st, j, k)
-                if not ok[0]:
+                reason = why_illegal(gd, st, j, k)
+                if reason:
                     raise IllegalMove(f"{text!r} is not allowed now: {reason}")
-                spent += gd.moves[j].options[k].cost
-                if spent > pc + 1e-9:
+                if not budget.take(j, k)[0]:
+                    spent = pc - float(budget.left[0]) + gd.moves[j].options[k].cost
                     raise IllegalMove(
                         f"{side}'s moves cost {spent:g} political capital, only {pc:.0f} available "
                         f"(the quarter's moves were not played)"
@@ -353,6 +306,10 @@ class Game:
             for m, causes in ledger.causes.items()
             if m in after
         }
+        tags: dict[str, dict[str, str]] = {}
+        for (m, c), lever in ledger.tags.items():
+            tags.setdefault(m, {})[c] = lever
+        hidden = {side: self.hidden_levers(side) for side in SIDES}
         events = [
             EventReport(gd.events[i].id, gd.events[i].name, gd.events[i].headline)
             for i in np.flatnonzero(fired[0])
@@ -368,6 +325,8 @@ class Game:
             why,
             events,
             newly,
+            tags,
+            hidden,
         )
 
     # -- views
@@ -376,19 +335,9 @@ class Game:
         history with the other side's covert moves hidden until revealed."""
         if side not in SIDES:
             raise ValueError(f"unknown side {side!r}")
-        other = "china" if side == "us" else "us"
-        # a covert stance stays hidden while the move that last set it is unrevealed
-        hidden_levers = set()
-        for m in self.data.moves:
-            if not (m.covert and m.side == other and m.lever):
-                continue
-            for rec in reversed(self.history):
-                played = [t for t in rec[other] if t.split(":")[0] == m.id]
-                if played:
-                    if played[0] in rec["hidden"][other]:
-                        hidden_levers.add(m.lever)
-                    break
-        policy = {k: v for k, v in self.policy().items() if k not in hidden_levers}
+        other = other_side(side)
+        hidden = self.hidden_levers(side)
+        policy = {k: v for k, v in self.policy().items() if k not in hidden}
         hist = []
         for rec in self.history:
             hidden = set(rec["hidden"][other])
@@ -412,6 +361,19 @@ class Game:
             "over": self.over,
             "result": self.result,
         }
+
+    def hidden_levers(self, viewer: str) -> set[str]:
+        """The levers `viewer` cannot see now: set by the other side's unexposed covert moves."""
+        hidden = observe.hidden_levers(self.data, self._batch.state, viewer)
+        return {k for k, where in hidden.items() if where[0]}
+
+    def china_channels(self, viewer: str | None = None) -> dict[str, float]:
+        """China's effective compute by channel (B300e). Seen by `viewer`, the channels fed by the
+        other side's unexposed covert moves are folded into one "unexplained (covert)" channel."""
+        ch = {k: float(v[0]) for k, v in model.china_channels(self.data, self._batch.state).items()}
+        if viewer is None:
+            return ch
+        return observe.fold_channels(self.data, ch, self.hidden_levers(viewer))
 
     def snapshot(self) -> Batch:
         """A copy of this game as a one-game Batch (for agents and previews); the game is untouched."""

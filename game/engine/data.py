@@ -5,17 +5,46 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
-from game.engine.yamlsrc import DataError, Doc, read
+from game.engine.yamlsrc import Doc, read
 
 _PKG = Path(__file__).resolve().parents[1]
 QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
 SIDES = ("us", "china")
 DEFAULT_SCENARIO = "2025-deepseek-shock"
+SIDE_NAMES = {"us": "United States", "china": "China"}
+CAPITAL_LEVERS = {"us": "us_political_capital", "china": "cn_political_capital"}
+
+
+def other_side(side: str) -> str:
+    """'us' -> 'china' and back."""
+    return "china" if side == "us" else "us"
+
+
+def side_name(side: str) -> str:
+    """The side's display name: 'United States' or 'China'."""
+    return SIDE_NAMES[side]
+
+
+def capital_lever(side: str) -> str:
+    """The lever (and meter) holding a side's political capital."""
+    return CAPITAL_LEVERS[side]
+
+
+def compact(x: float) -> str:
+    """A number in a few significant digits with k/M suffixes: 3.67M, 88k, 12.5, 0.35."""
+    a = abs(x)
+    if a >= 1e6:
+        return f"{x / 1e6:.3g}M"
+    if a >= 1e4:
+        return f"{x / 1e3:.4g}k"
+    return f"{x:.4g}"
 
 
 def data_dir() -> Path:
@@ -60,8 +89,14 @@ class Lever:
         return float(self.options.index(option))
 
 
+# where a meter appears besides the war room: `g2 sim`'s summary table, the move preview, `g2 sweep`
+METER_VIEWS = ("summary", "preview", "sweep")
+
+
 @dataclass(frozen=True)
 class Meter:
+    """A meter as data/meters.yaml declares it; the catalogue's order is the order players see."""
+
     id: str
     name: str
     unit: str
@@ -70,6 +105,10 @@ class Meter:
     fmt: str
     why: str
     source: str | None = None
+    short: str = ""  # a label of at most 11 characters for narrow tables
+    rest: str = "limits"  # the ledger's name for whatever the named causes do not explain
+    views: tuple[str, ...] = ()  # which of METER_VIEWS show it
+    line: int | None = None  # where it is declared in meters.yaml (for errors)
 
 
 @dataclass(frozen=True)
@@ -87,12 +126,33 @@ class Effects:
     mul: tuple[tuple[str, float], ...] = ()
 
 
+# the named flows a move may hold at a multiplier while it is in force (`scales:` in moves.yaml)
+FLOWS_SCALABLE = {
+    "us_output": "US chip output installed each quarter",
+    "cn_domestic_output": "China's domestic chip output (Huawei and the other makers)",
+    "nvidia_imports": "Nvidia chips China imports legally (H20, H200, B30A)",
+    "grey_flow": "grey-market Nvidia chips reaching China",
+    "cloud_demand": "the overseas cloud capacity China seeks to rent",
+}
+
+
+@dataclass(frozen=True)
+class Scaling:
+    """A lasting effect: `flow` is multiplied by `factor` wherever `condition` holds."""
+
+    flow: str
+    factor: float
+    condition: Requirement
+    label: str  # the move's name: what "why" calls it
+
+
 @dataclass(frozen=True)
 class Option:
     name: str
     value: float
     cost: float
     effects: Effects
+    scales: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,6 +169,7 @@ class MoveDef:
     options: tuple[Option, ...]
     requires: tuple[Requirement, ...]
     covert: bool = False
+    lasts_while: Requirement | None = None  # when a one-off move's `scales` are in force
 
     @property
     def has_options(self) -> bool:
@@ -164,18 +225,55 @@ class Scenario:
 
 @dataclass(frozen=True)
 class GameData:
-    params: dict[str, Any]
-    levers: dict[str, Lever]
-    meters: dict[str, Meter]
+    """All the game's data, read-only: the mappings are views that cannot be changed in place
+    (`dataclasses.replace(gd, params={...})` makes a changed copy, as `g2 sweep` does)."""
+
+    params: Mapping[str, Any]
+    levers: Mapping[str, Lever]
+    meters: Mapping[str, Meter]
     moves: tuple[MoveDef, ...]
     events: tuple[EventDef, ...]
-    scenarios: dict[str, Scenario]
-    figures: dict[str, dict]
+    scenarios: Mapping[str, Scenario]
+    figures: Mapping[str, dict]
     digest: str
-    move_index: dict[str, int] = field(default_factory=dict)
+    meters_path: str = ""
+    move_index: Mapping[str, int] = field(init=False)
+    scalings: Mapping[str, tuple[Scaling, ...]] = field(init=False)
+    _memo: dict = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for name in ("params", "levers", "meters", "scenarios", "figures"):
+            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
+        object.__setattr__(
+            self, "move_index", MappingProxyType({m.id: i for i, m in enumerate(self.moves)})
+        )
+        object.__setattr__(self, "scalings", MappingProxyType(_scalings(self)))
+        object.__setattr__(self, "_memo", {})
 
     def moves_for(self, side: str) -> list[MoveDef]:
         return [m for m in self.moves if m.side == side]
+
+    def memo(self, key, make):
+        """A value computed once per GameData (caches live and die with the data they describe)."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+    def meters_in(self, view: str) -> list[str]:
+        """The meters shown in `view` (one of METER_VIEWS), in catalogue order."""
+        return [k for k, m in self.meters.items() if view in m.views]
+
+
+def _scalings(gd: GameData) -> dict[str, tuple[Scaling, ...]]:
+    out: dict[str, list[Scaling]] = {}
+    for m in gd.moves:
+        for o in m.options:
+            if not o.scales:
+                continue
+            cond = Requirement(m.lever, o.value, o.value, "") if m.has_options else m.lasts_while
+            for flow, factor in o.scales:
+                out.setdefault(flow, []).append(Scaling(flow, factor, cond, m.name))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -338,20 +436,39 @@ def load_levers(doc: Doc) -> dict[str, Lever]:
     return out
 
 
+METER_FORMATS = ("compute", "pct", "ratio", "months", "money", "rmb", "num")
+
+
 def load_meters(doc: Doc, figures: dict) -> dict[str, Meter]:
     out = {}
     for name, spec in _need(doc, doc.value, "meters", "", dict).items():
         w = f"meters.{name}"
         src = _check_sources(doc, spec, w, figures, required=False)
+        fmt = str(spec.get("fmt", "num"))
+        if fmt not in METER_FORMATS:
+            raise doc.error(
+                f"{w}.fmt", f"unknown format {fmt!r} (known: {', '.join(METER_FORMATS)})"
+            )
+        views = spec.get("show", [])
+        if not isinstance(views, list) or any(v not in METER_VIEWS for v in views):
+            raise doc.error(f"{w}.show", f"expected a list of {', '.join(METER_VIEWS)}")
+        short = str(spec.get("short", ""))
+        if len(short) > 11:
+            raise doc.error(f"{w}.short", f"{short!r} is longer than 11 characters")
+        lo, hi = _need(doc, spec, "min", w, float), _need(doc, spec, "max", w, float)
         out[name] = Meter(
             name,
             str(_need(doc, spec, "name", w, str)),
             str(spec.get("unit", "")),
-            _need(doc, spec, "min", w, float),
-            _need(doc, spec, "max", w, float),
-            str(spec.get("fmt", "num")),
+            lo,
+            hi,
+            fmt,
             str(spec.get("why", "")),
             src[0] if src else None,
+            short or str(spec["name"])[:11],
+            str(spec.get("rest", "limits")),
+            tuple(views),
+            doc.line(w),
         )
     return out
 
@@ -392,11 +509,28 @@ def load_moves(doc: Doc, levers: dict[str, Lever], figures: dict) -> tuple[MoveD
                         levers[lever].value_of(str(oname)),
                         _need(doc, ospec, "cost", ow, float),
                         _effects(doc, ospec, ow, levers),
+                        _scales(doc, ospec, ow),
                     )
                 )
         else:
             options.append(
-                Option("", 0.0, _need(doc, spec, "cost", w, float), _effects(doc, spec, w, levers))
+                Option(
+                    "",
+                    0.0,
+                    _need(doc, spec, "cost", w, float),
+                    _effects(doc, spec, w, levers),
+                    _scales(doc, spec, w),
+                )
+            )
+        lasts = None
+        if "lasts_while" in spec:
+            if lever is not None:
+                raise doc.error(f"{w}.lasts_while", "a stance's scales last while it is the policy")
+            lasts = _requires(doc, {"requires": [spec["lasts_while"]]}, w, levers)[0]
+        elif lever is None and options[0].scales:
+            raise doc.error(
+                f"{w}.scales",
+                "a one-off move's scales need `lasts_while: {lever: ..., min: ...}` to say how long",
             )
         moves.append(
             MoveDef(
@@ -410,9 +544,32 @@ def load_moves(doc: Doc, levers: dict[str, Lever], figures: dict) -> tuple[MoveD
                 tuple(options),
                 _requires(doc, spec, w, levers),
                 bool(spec.get("covert", False)),
+                lasts,
             )
         )
     return tuple(moves)
+
+
+def _scales(doc: Doc, obj: dict, where: str) -> tuple[tuple[str, float], ...]:
+    block = obj.get("scales")
+    if block is None:
+        return ()
+    if not isinstance(block, dict):
+        raise doc.error(f"{where}.scales", "expected a mapping of flow: multiplier")
+    out = []
+    for flow, val in block.items():
+        f = f"{where}.scales.{flow}"
+        if flow not in FLOWS_SCALABLE:
+            raise doc.error(
+                f,
+                f"unknown flow {flow!r}{did_you_mean(flow, FLOWS_SCALABLE)} "
+                f"(flows: {', '.join(FLOWS_SCALABLE)})",
+            )
+        factor = _number(doc, val, f)
+        if not 0.0 <= factor <= 10.0:
+            raise doc.error(f, f"a multiplier must be between 0 and 10, got {factor:g}")
+        out.append((str(flow), factor))
+    return tuple(out)
 
 
 def load_events(
@@ -589,47 +746,14 @@ def load_data(folder: str | None = None) -> GameData:
     moves = load_moves(docs["moves"], levers, figures)
     events = load_events(docs["events"], levers, meters, figures)
     scenarios = {sc.id: sc for sc in load_scenarios(base / "scenarios", levers, figures, digest)}
-    gd = GameData(
-        params, levers, meters, moves, events, scenarios, figures, digest.hexdigest()[:16]
+    return GameData(
+        params,
+        levers,
+        meters,
+        moves,
+        events,
+        scenarios,
+        figures,
+        digest.hexdigest()[:16],
+        str(base / "meters.yaml"),
     )
-    gd.move_index.update({m.id: i for i, m in enumerate(moves)})
-    return gd
-
-
-def validate_file(path: str | Path) -> list[str]:
-    """Validate one data, scenario or plan file; return a list of problems (empty if fine)."""
-    from game.engine.plans import load_plan
-
-    p = Path(path)
-    try:
-        doc = read(p)
-        gd = load_data()
-        v = doc.value if isinstance(doc.value, dict) else {}
-        if p.name == "params.yaml":
-            load_params(doc, gd.figures)
-        elif p.name == "levers.yaml":
-            load_levers(doc)
-        elif p.name == "meters.yaml":
-            load_meters(doc, gd.figures)
-        elif "moves" in v:
-            load_moves(doc, gd.levers, gd.figures)
-        elif "events" in v:
-            load_events(doc, gd.levers, gd.meters, gd.figures)
-        elif "figures" in v:
-            load_figures(p.parent) if p.parent.resolve() == seeds_dir().resolve() else None
-        elif "stocks" in v or "start" in v or "extends" in v:
-            raw = {sid: read(sc.path) for sid, sc in gd.scenarios.items()}
-            load_scenario(_merged(doc, raw), gd.levers, gd.figures)
-        elif "quarters" in v or "moves_by_quarter" in v or "side" in v:
-            load_plan(p, gd)
-        elif "targets" in v:
-            from game.engine.calibrate import load_targets
-
-            load_targets(p, gd)
-        else:
-            raise doc.error(
-                "", "not a recognised G2 file (scenario, plan, moves, events, params, ...)"
-            )
-    except DataError as exc:
-        return [str(exc)]
-    return []

@@ -1,12 +1,22 @@
-"""The quarterly model: batched state (leading axis = games) and the step that advances it one quarter."""
+"""The quarterly model: batched state (leading axis = games) and the step that advances it one quarter.
+
+`step` runs the named phases of `PHASES` in order. Each phase reads the state and what earlier phases
+left in the `Quarter`, updates the state, and books the causes it computes in the ledger, so "why a
+meter moved" is written where the movement is computed. The last phases derive the visible meters,
+close each meter's books (whatever the causes leave is booked under the meter's `rest` label from
+data/meters.yaml), score the quarter and decide who has won.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from game.engine.data import STOCK_CHANNELS, GameData, Scenario
+from game.engine.ledger import Ledger, first_order, shapley2, trend_factor_extra
+from game.engine.rules import apply_effects, apply_moves, fire_events, scaled, set_lever
+from game.engine.yamlsrc import DataError
 
 AGES = 24  # vintage buckets (quarters); chips older than the training life are retired
 US, LEGACY, IMPORT, DOMESTIC, GREY = range(len(STOCK_CHANNELS))
@@ -14,55 +24,19 @@ RESULT_NONE, RESULT_US, RESULT_CHINA, RESULT_DRAW = 0, 1, 2, 3
 RESULT_NAMES = {RESULT_NONE: None, RESULT_US: "us", RESULT_CHINA: "china", RESULT_DRAW: "draw"}
 # uniform draws per game per quarter: one per event + reveal draws; normals: fixed count.
 N_NORMALS = 4
-
-
-class Ledger:
-    """Records, per meter, the named causes of its change this quarter (each an array over games)."""
-
-    def __init__(self, n: int):
-        self.n = n
-        self.causes: dict[str, dict[str, np.ndarray]] = {}
-
-    def add(self, meter: str, cause: str, delta) -> None:
-        d = self.causes.setdefault(meter, {})
-        arr = np.broadcast_to(np.asarray(delta, dtype=float), (self.n,))
-        d[cause] = d[cause] + arr if cause in d else arr.copy()
-
-    def close(
-        self, meter: str, old: np.ndarray, new: np.ndarray, rest: str = "interaction"
-    ) -> None:
-        """Book whatever the recorded causes do not explain (compounding, clipping) so causes sum exactly."""
-        d = self.causes.setdefault(meter, {})
-        explained = sum(d.values()) if d else np.zeros(self.n)
-        resid = (new - old) - explained
-        if np.any(np.abs(resid) > 1e-9 * (1.0 + np.abs(new))):
-            self.add(meter, rest, resid)
-
-
-def shapley2(f, x0, x1, y0, y1):
-    """Exact two-factor split of f(x1,y1) - f(x0,y0) into the part due to x and the part due to y."""
-    fx = 0.5 * ((f(x1, y0) - f(x0, y0)) + (f(x1, y1) - f(x0, y1)))
-    fy = 0.5 * ((f(x0, y1) - f(x0, y0)) + (f(x1, y1) - f(x1, y0)))
-    return fx, fy
-
-
-def trend_factor_extra(ledger: Ledger, meter: str, labels, trend, factor, extra) -> np.ndarray:
-    """value = trend x factor + extra: book the change of each part (exactly) and return the new value."""
-    (t0, t1), (f0, f1), (e0, e1) = trend, factor, extra
-    ledger.add(meter, labels[0], (t1 - t0) * f0)
-    ledger.add(meter, labels[1], t1 * (f1 - f0))
-    ledger.add(meter, labels[2], e1 - e0)
-    return t1 * f1 + e1
-
-
-def first_order(ledger: Ledger, meter: str, partial: np.ndarray, causes: dict[str, np.ndarray]):
-    for label, delta in causes.items():
-        ledger.add(meter, label, partial * delta)
+# China's compute by channel as players see it, and the lever of a covert move feeding each one
+CHANNELS = ("old Nvidia", "imports", "domestic", "grey mkt", "cloud")
+FLOW_CHANNEL = {"cn_domestic_output": "domestic", "nvidia_imports": "imports"}
+FLOW_CHANNEL |= {"grey_flow": "grey mkt", "cloud_demand": "cloud"}
+LEVER_CHANNEL = {"grey": "grey mkt", "neocloud": "cloud"}
 
 
 @dataclass
 class State:
-    """All games' state at the start of quarter `q` (quarters since 2025Q1). Arrays have leading axis n."""
+    """All games' state at the start of quarter `q` (quarters since 2025Q1). Arrays have leading axis n.
+
+    `unexposed[i, j]`: move j was played covertly in game i and has not been exposed yet (derived
+    from the moves and the dice, so it is not part of the digest)."""
 
     n: int
     q: int
@@ -76,40 +50,34 @@ class State:
     streak: np.ndarray  # (n, 2) consecutive decisive quarters for us, china
     over: np.ndarray
     result: np.ndarray
+    unexposed: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), bool))
 
-    def copy(self) -> State:
+    def _map(self, f) -> State:
         return State(
             self.n,
             self.q,
             self.end,
-            {k: v.copy() for k, v in self.lev.items()},
-            self.stocks.copy(),
-            {k: v.copy() for k, v in self.s.items()},
-            {k: v.copy() for k, v in self.meters.items()},
-            self.added.copy(),
-            self.fired.copy(),
-            self.streak.copy(),
-            self.over.copy(),
-            self.result.copy(),
+            {k: f(v) for k, v in self.lev.items()},
+            f(self.stocks),
+            {k: f(v) for k, v in self.s.items()},
+            {k: f(v) for k, v in self.meters.items()},
+            f(self.added),
+            f(self.fired),
+            f(self.streak),
+            f(self.over),
+            f(self.result),
+            f(self.unexposed),
         )
+
+    def copy(self) -> State:
+        return self._map(np.copy)
 
     def take(self, idx: np.ndarray) -> State:
         """A new state holding games `idx` of this one (repeats allowed: a batch of copies)."""
         idx = np.asarray(idx)
-        return State(
-            len(idx),
-            self.q,
-            self.end,
-            {k: v[idx] for k, v in self.lev.items()},
-            self.stocks[idx],
-            {k: v[idx] for k, v in self.s.items()},
-            {k: v[idx] for k, v in self.meters.items()},
-            self.added[idx],
-            self.fired[idx],
-            self.streak[idx],
-            self.over[idx],
-            self.result[idx],
-        )
+        st = self._map(lambda v: v[idx])
+        st.n = len(idx)
+        return st
 
     def arrays(self):
         """Every array of the state, in a fixed order (for digests)."""
@@ -142,15 +110,9 @@ def initial_state(gd: GameData, sc: Scenario, n: int) -> State:
     s["centre_demand"] = np.full(n, sc.state["cn_utilization"] / 100.0)
     s["us_capex"] = np.full(n, p["us_capex_q0"] * (1 + p["us_capex_growth_q"]) ** sc.start)
     s["us_revenue"] = np.full(n, p["us_revenue_q0"] * (1 + p["us_revenue_growth_q"]) ** sc.start)
-    for key in (
-        "nv_units",
-        "hw_units",
-        "ot_units",
-        "stargate_capex",
-        "cn_sales",
-        "h200_prev",
-        "b30a_prev",
-    ):
+    for key in ("nv_units", "hw_units", "ot_units", "stargate_capex", "cn_sales"):
+        s[key] = np.zeros(n)
+    for key in ("h200_prev", "b30a_prev"):
         s[key] = np.zeros(n)
     s["capex_cycle"] = np.ones(n)
     s["rev_factor"] = np.ones(n)
@@ -167,153 +129,35 @@ def initial_state(gd: GameData, sc: Scenario, n: int) -> State:
         np.zeros((n, 2), int),
         np.zeros(n, bool),
         np.zeros(n, np.int8),
+        np.zeros((n, len(gd.moves)), bool),
     )
     state.meters = compute_meters(gd, state)
+    check_catalogue(gd, state.meters)
     return state
 
 
-# ----------------------------------------------------------------------------- helpers
+def check_catalogue(gd: GameData, computed) -> None:
+    """Every meter data/meters.yaml declares is computed, and every computed meter is declared."""
+    for name, meter in gd.meters.items():
+        if name not in computed:
+            raise DataError(
+                gd.meters_path,
+                meter.line,
+                f"meters.{name}",
+                f"meter {name!r} is declared but the model does not compute it "
+                f"(computed: {', '.join(computed)})",
+            )
+    for name in computed:
+        if name not in gd.meters:
+            raise DataError(
+                gd.meters_path,
+                None,
+                "meters",
+                f"the model computes meter {name!r} but meters.yaml does not declare it",
+            )
 
 
-def _lev(gd: GameData, st: State, name: str, value: np.ndarray, mask=None) -> None:
-    L = gd.levers[name]
-    v = np.clip(value, L.lo, L.hi)
-    if mask is None:
-        st.lev[name] = v
-    else:
-        st.lev[name] = np.where(mask, v, st.lev[name])
-
-
-LEDGER_LEVERS = {
-    "tension": "tension",
-    "us_political_capital": "us_political_capital",
-    "cn_political_capital": "cn_political_capital",
-}
-
-
-def apply_effects(gd: GameData, st: State, effects, mask: np.ndarray, ledger: Ledger, label: str):
-    """Apply an Effects record to the games in `mask`, booking meter-like levers in the ledger."""
-    for name, val in effects.set:
-        before = st.lev[name].copy()
-        _lev(gd, st, name, np.full(st.n, val), mask)
-        if name in LEDGER_LEVERS:
-            ledger.add(name, label, st.lev[name] - before)
-    for name, val in effects.add:
-        before = st.lev[name].copy()
-        _lev(gd, st, name, st.lev[name] + val, mask)
-        if name in LEDGER_LEVERS:
-            ledger.add(name, label, st.lev[name] - before)
-    for name, val in effects.mul:
-        before = st.lev[name].copy()
-        _lev(gd, st, name, st.lev[name] * val, mask)
-        if name in LEDGER_LEVERS:
-            ledger.add(name, label, st.lev[name] - before)
-
-
-def requirement_mask(st: State, reqs) -> np.ndarray:
-    ok = np.ones(st.n, bool)
-    for r in reqs:
-        v = st.lev[r.lever]
-        ok &= (v >= r.lo - 1e-9) & (v <= r.hi + 1e-9)
-    return ok
-
-
-# ----------------------------------------------------------------------------- moves
-
-
-def apply_moves(gd: GameData, st: State, choices: np.ndarray, ledger: Ledger) -> np.ndarray:
-    """Apply chosen moves. `choices` is (n, n_moves): option index, or -1 for not chosen.
-
-    Moves that are not legal in a game (requirement unmet, already the stance, unaffordable,
-    game over) are skipped in that game; returns the (n, n_moves) mask of moves actually taken.
-    """
-    taken = np.zeros(choices.shape, bool)
-    for j, m in enumerate(gd.moves):
-        col = choices[:, j]
-        chosen = (col >= 0) & ~st.over
-        if not chosen.any():
-            continue
-        ok = chosen & requirement_mask(st, m.requires)
-        pc_name = "us_political_capital" if m.side == "us" else "cn_political_capital"
-        for k, opt in enumerate(m.options):
-            mask = ok & (col == k)
-            if m.has_options:
-                mask &= st.lev[m.lever] != opt.value
-            mask &= st.lev[pc_name] >= opt.cost
-            if not mask.any():
-                continue
-            taken[:, j] |= mask
-            before = st.lev[pc_name].copy()
-            _lev(gd, st, pc_name, st.lev[pc_name] - opt.cost, mask)
-            ledger.add(pc_name, "moves' cost", st.lev[pc_name] - before)
-            if m.has_options:
-                _lev(gd, st, m.lever, np.full(st.n, opt.value), mask)
-            apply_effects(gd, st, opt.effects, mask, ledger, m.name)
-    return taken
-
-
-def legal_mask(gd: GameData, st: State, j: int, k: int) -> tuple[np.ndarray, str]:
-    """Which games may take option k of move j now, and the reason when not (for the first failing game)."""
-    m = gd.moves[j]
-    opt = m.options[k]
-    pc_name = "us_political_capital" if m.side == "us" else "cn_political_capital"
-    reason = ""
-    ok = ~st.over
-    if not ok.all():
-        reason = "the game is over"
-    for r in m.requires:
-        v = st.lev[r.lever]
-        good = (v >= r.lo - 1e-9) & (v <= r.hi + 1e-9)
-        if not reason and not good.all():
-            reason = r.reason
-        ok &= good
-    if m.has_options:
-        good = st.lev[m.lever] != opt.value
-        if not reason and not good.all():
-            reason = f"{opt.name} is already the policy"
-        ok &= good
-    good = st.lev[pc_name] >= opt.cost
-    if not reason and not good.all():
-        reason = (
-            f"costs {opt.cost:g} political capital, {float(st.lev[pc_name].min()):.0f} available"
-        )
-    ok &= good
-    return ok, reason
-
-
-# ----------------------------------------------------------------------------- events
-
-
-def event_chances(gd: GameData, st: State) -> np.ndarray:
-    out = np.zeros((st.n, len(gd.events)))
-    for i, ev in enumerate(gd.events):
-        p = np.full(st.n, ev.chance)
-        for name, coef in ev.modifiers:
-            p = p + coef * (st.lev[name] if name in st.lev else st.meters[name])
-        p = np.clip(p, 0.0, 1.0) * requirement_mask(st, ev.requires)
-        if ev.once:
-            p = p * ~st.fired[:, i]
-        out[:, i] = p
-    return out
-
-
-def fire_events(gd: GameData, st: State, uniforms: np.ndarray, ledger: Ledger):
-    chances = event_chances(gd, st)
-    fired = (uniforms < chances) & ~st.over[:, None]
-    revealed = np.zeros((st.n, 2), bool)
-    for i, ev in enumerate(gd.events):
-        mask = fired[:, i]
-        if not mask.any():
-            continue
-        apply_effects(gd, st, ev.effects, mask, ledger, ev.name)
-        if ev.once:
-            st.fired[:, i] |= mask
-        if ev.reveals:
-            revealed[:, 0 if ev.reveals == "us" else 1] |= mask
-    return fired, revealed
-
-
-# ----------------------------------------------------------------------------- dynamics
+# ----------------------------------------------------------------------------- derived quantities
 
 
 def survival_hazard(gd: GameData) -> np.ndarray:
@@ -323,29 +167,51 @@ def survival_hazard(gd: GameData) -> np.ndarray:
     return h
 
 
-def age_stocks(gd: GameData, st: State, legacy_wear: np.ndarray) -> np.ndarray:
-    """Retire by vintage and age one quarter. Returns retired B300e per channel (n, channels)."""
-    h = np.broadcast_to(survival_hazard(gd), st.stocks.shape).copy()
-    h[:, LEGACY, :] = np.clip(h[:, LEGACY, :] + legacy_wear[:, None], 0, 1)
-    retired = (st.stocks * h).sum(axis=2)
-    kept = st.stocks * (1 - h)
-    st.stocks[:, :, 1:] = kept[:, :, :-1]
-    st.stocks[:, :, 0] = 0.0
-    return retired
-
-
 def dom_eff(p, lev) -> np.ndarray:
+    """Share of rated compute domestic chips deliver (adaptation, the software stack)."""
     return p["dom_eff_base"] + p["dom_eff_decuda"] * lev["decuda"]
+
+
+def effective_compute(gd: GameData, st: State) -> tuple[np.ndarray, np.ndarray]:
+    """US and China effective installed compute (B300e); China's counts rented cloud."""
+    p = gd.params
+    stock = st.stocks.sum(axis=2)
+    eff = dom_eff(p, st.lev)
+    cn_owned = stock[:, LEGACY] + stock[:, IMPORT] + stock[:, GREY] + stock[:, DOMESTIC] * eff
+    return stock[:, US], cn_owned + st.s["cn_cloud"] * p["training_share_cloud"]
+
+
+def china_channels(gd: GameData, st: State) -> dict[str, np.ndarray]:
+    """China's effective compute now by channel (B300e), keyed by CHANNELS."""
+    stocks = st.stocks.sum(axis=2)
+    eff = dom_eff(gd.params, st.lev)
+    values = (stocks[:, LEGACY], stocks[:, IMPORT], stocks[:, DOMESTIC] * eff, stocks[:, GREY])
+    return dict(zip(CHANNELS, (*values, st.s["cn_cloud"]), strict=True))
+
+
+def chill_level(p, lev) -> np.ndarray:
+    like = np.asarray(p["rasa_likelihood"])[lev["rasa_stage"].astype(int)]
+    in_force = lev["rasa_stage"] >= 5
+    base = np.where(in_force, 0.0, p["chill_max"] * like * (lev["rasa_stage"] >= 1))
+    return np.clip(base + lev["chill_shock"], 0.0, 0.9)
+
+
+def cloud_cost_ratio(p, lev) -> np.ndarray:
+    own = p["own_capex_per_b300e"] / p["own_life_q"] + p["own_opex_q"]
+    chill = chill_level(p, lev)
+    return p["cloud_price_q"] * (1 + p["cloud_risk_premium"] * chill / p["chill_max"]) / own
+
+
+def bubble_pressure(p, capex, revenue) -> np.ndarray:
+    """The part of bubble risk set by how far US AI capex runs ahead of AI revenue (0-100)."""
+    x = np.log(np.maximum(capex, 1e-6) / np.maximum(revenue, 1e-6))
+    return 100.0 / (1.0 + np.exp(-(x - p["bubble_mid"]) / p["bubble_scale"]))
 
 
 def compute_meters(gd: GameData, st: State) -> dict[str, np.ndarray]:
     """Derive the visible meters from the state (after a step, or at the start)."""
     p, lev, s = gd.params, st.lev, st.s
-    stock = st.stocks.sum(axis=2)
-    us = stock[:, US]
-    eff = dom_eff(p, lev)
-    cn_owned = stock[:, LEGACY] + stock[:, IMPORT] + stock[:, GREY] + stock[:, DOMESTIC] * eff
-    cn = cn_owned + s["cn_cloud"] * p["training_share_cloud"]
+    us, cn = effective_compute(gd, st)
     m: dict[str, np.ndarray] = {}
     m["us_compute"] = us
     m["cn_compute"] = cn
@@ -367,17 +233,12 @@ def compute_meters(gd: GameData, st: State) -> dict[str, np.ndarray]:
     m["huawei_cn_share"] = s["huawei_cn_share"]
     m["cn_global_app_share"] = s["cn_global_app_share"]
     m["cn_cloud_compute"] = s["cn_cloud"]
-    chill = chill_level(p, lev)
-    own = p["own_capex_per_b300e"] / p["own_life_q"] + p["own_opex_q"]
-    m["cloud_cost_ratio"] = (
-        p["cloud_price_q"] * (1 + p["cloud_risk_premium"] * chill / p["chill_max"]) / own
-    )
+    m["cloud_cost_ratio"] = cloud_cost_ratio(p, lev)
     m["cuda_lockin"] = s["cuda_lockin"]
     m["us_ai_capex"] = s["us_capex"]
     m["us_ai_revenue"] = s["us_revenue"]
-    ratio = np.log(np.maximum(s["us_capex"], 1e-6) / np.maximum(s["us_revenue"], 1e-6))
     m["bubble_risk"] = (
-        100.0 / (1.0 + np.exp(-(ratio - p["bubble_mid"]) / p["bubble_scale"]))
+        bubble_pressure(p, s["us_capex"], s["us_revenue"])
         + p["bubble_concentration"]
         + lev["bubble_sentiment"]
         - p["burst_risk_reset"] * lev["burst"]
@@ -392,13 +253,6 @@ def compute_meters(gd: GameData, st: State) -> dict[str, np.ndarray]:
             m[k] = np.clip(m[k], meter.lo, meter.hi)
     m["score"] = np.clip(score(gd, m), -100, 100)
     return m
-
-
-def chill_level(p, lev) -> np.ndarray:
-    like = np.asarray(p["rasa_likelihood"])[lev["rasa_stage"].astype(int)]
-    in_force = lev["rasa_stage"] >= 5
-    base = np.where(in_force, 0.0, p["chill_max"] * like * (lev["rasa_stage"] >= 1))
-    return np.clip(base + lev["chill_shock"], 0.0, 0.9)
 
 
 def score_parts(gd: GameData, m: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -426,62 +280,103 @@ def score(gd: GameData, m: dict[str, np.ndarray]) -> np.ndarray:
     return sum(score_parts(gd, m).values())
 
 
-def us_growth_factor(p: dict, q: int) -> float:
+def us_growth_factor(p, q: int) -> float:
     """US output in quarter q relative to 2025Q1: growth `us_output_growth_q` that fades by
     `us_growth_decay_q` a quarter (power, packaging and capital run into limits)."""
     g, d = p["us_output_growth_q"], p["us_growth_decay_q"]
     return float(np.prod([1 + g * (1 - d) ** i for i in range(q)]))
 
 
-def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.random.Generator):
-    """Advance every game one quarter. Returns (taken moves, fired events, revealed, ledger)."""
-    p = gd.params
-    n = st.n
-    ledger = Ledger(n)
-    old_meters = st.meters
-    q = st.q
-    active = ~st.over
-    # Randomness: a fixed-size block per quarter, so every choice of moves sees the same draws.
-    uniforms = rng.random((n, len(gd.events) + 1))
-    normals = rng.standard_normal((n, N_NORMALS))
+# ----------------------------------------------------------------------------- one quarter
 
-    taken = apply_moves(gd, st, choices, ledger)
-    for inj in sc.injects:
-        if inj.quarter == q:
-            apply_effects(
-                gd, st, inj.effects, active, ledger, "scripted: " + (inj.headline or "inject")
-            )
-    fired, revealed = fire_events(gd, st, uniforms[:, :-1], ledger)
-    reveal_draw = uniforms[:, -1] < p["reveal_chance"]
-    revealed[:, 1] |= reveal_draw
-    revealed[:, 0] |= reveal_draw
 
-    lev, s = st.lev, st.s
-    # ---- US production and installs
+@dataclass
+class Quarter:
+    """A quarter in the making: its inputs, the dice, and the flows each phase leaves for the next."""
+
+    gd: GameData
+    sc: Scenario
+    st: State
+    choices: np.ndarray
+    ledger: Ledger
+    old: dict[str, np.ndarray]  # the meters at the start of the quarter
+    uniforms: np.ndarray
+    normals: np.ndarray
+    taken: np.ndarray | None = None
+    fired: np.ndarray | None = None
+    revealed: np.ndarray | None = None
+    f: dict[str, np.ndarray] = field(default_factory=dict)  # this quarter's flows
+    parts: dict[str, list] = field(default_factory=dict)  # flows split by cause (see rules.scaled)
+
+    @property
+    def p(self):
+        return self.gd.params
+
+    @property
+    def q(self) -> int:
+        return self.st.q
+
+    @property
+    def active(self) -> np.ndarray:
+        return self.f["active"]
+
+
+def moves(t: Quarter) -> None:
+    """Both sides' moves: capital paid, stances set, one-off effects applied; covert ones noted."""
+    t.f["active"] = ~t.st.over
+    t.taken = apply_moves(t.gd, t.st, t.choices, t.ledger)
+    covert = np.array([m.covert for m in t.gd.moves], bool)
+    t.st.unexposed |= t.taken & covert
+
+
+def events(t: Quarter) -> None:
+    """The scenario's scripted injects, then the random events; intelligence may expose covert moves."""
+    gd, st = t.gd, t.st
+    for inj in t.sc.injects:
+        if inj.quarter == t.q:
+            label = "scripted: " + (inj.headline or "inject")
+            apply_effects(gd, st, inj.effects, t.active, t.ledger, label)
+    t.fired, t.revealed = fire_events(gd, st, t.uniforms[:, :-1], t.ledger)
+    reveal_draw = t.uniforms[:, -1] < t.p["reveal_chance"]
+    t.revealed[:, 1] |= reveal_draw
+    t.revealed[:, 0] |= reveal_draw
+    for si, side in enumerate(("us", "china")):
+        cols = np.array([m.side == side for m in gd.moves], bool)
+        st.unexposed[np.ix_(t.revealed[:, si], cols)] = False
+
+
+def us_supply(t: Quarter) -> None:
+    """US chip output: a fading growth trend, supply noise, subsidies, Stargate, power, the capex cycle."""
+    p, lev, s = t.p, t.st.lev, t.st.s
     g_us = p["us_output_2025"] / sum(us_growth_factor(p, i) for i in range(4))
     s["subsidy_level"] = (
         s["subsidy_level"] + (lev["subsidy"] - s["subsidy_level"]) / p["us_subsidy_lag_q"]
     )
-    capex_cycle = lev["capex_factor"]
+    t.f["capex_cycle"] = lev["capex_factor"]
     us_out = (
         g_us
-        * us_growth_factor(p, q)
-        * np.exp(p["us_output_noise"] * normals[:, 0] - 0.5 * p["us_output_noise"] ** 2)
+        * us_growth_factor(p, t.q)
+        * np.exp(p["us_output_noise"] * t.normals[:, 0] - 0.5 * p["us_output_noise"] ** 2)
         * (1 + p["us_subsidy_boost"] * s["subsidy_level"])
         * (1 + p["stargate_output_boost"] * (lev["stargate"] > 0))
         * lev["us_energy_factor"]
-        * np.minimum(capex_cycle, 1.0)
+        * np.minimum(t.f["capex_cycle"], 1.0)
     )
-    # ---- China: domestic output
+    t.f["us_out"], t.parts["us_output"] = scaled(t.gd, t.st, "us_output", us_out, "new US chips")
+
+
+def china_domestic_supply(t: Quarter) -> None:
+    """Huawei's output (Ascend ramp-up with diminishing returns, HBM, lithography) and the others'."""
+    p, lev, s = t.p, t.st.lev, t.st.s
     s["ascend_capacity"] = s["ascend_capacity"] + p["ascend_lag_rate"] * (
         lev["ascend_invest"] - s["ascend_capacity"]
     )
     ascend_boost = p["ascend_max_boost"] * (1 - np.exp(-s["ascend_capacity"] / p["ascend_scale"]))
     h_q0 = p["huawei_output_2025"] / sum((1 + p["huawei_growth_q"]) ** i for i in range(4))
-    noise_cn = np.exp(p["output_noise_cn"] * normals[:, 1] - 0.5 * p["output_noise_cn"] ** 2)
+    noise_cn = np.exp(p["output_noise_cn"] * t.normals[:, 1] - 0.5 * p["output_noise_cn"] ** 2)
     huawei = (
         h_q0
-        * (1 + p["huawei_growth_q"]) ** q
+        * (1 + p["huawei_growth_q"]) ** t.q
         * (1 + ascend_boost)
         * lev["hbm_factor"]
         * (1 + p["litho_yield_boost"] * lev["litho_breakthrough"])
@@ -494,7 +389,18 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
         / lev["hbm_factor"]
         * np.minimum(lev["hbm_factor"] + p["other_hbm_slack"], 1.0)
     )
-    # ---- China: imports (set by both sides' stances)
+    total, t.parts["cn_domestic_output"] = scaled(
+        t.gd, t.st, "cn_domestic_output", huawei + other, "domestic chips"
+    )
+    if len(t.parts["cn_domestic_output"]) > 1:  # a lasting effect scales both makers alike
+        share = total / np.maximum(huawei + other, 1e-12)
+        huawei, other = huawei * share, other * share
+    t.f["huawei"], t.f["other"] = huawei, other
+
+
+def imports_and_grey(t: Quarter) -> None:
+    """Legal Nvidia imports (both sides' stances, tension, a first-quarter ramp) and smuggling."""
+    p, lev, s = t.p, t.st.lev, t.st.s
     decoupled = lev["decouple_stage"] >= 3
     accept = np.asarray([0.0, p["quota_fraction"], 1.0])[lev["cn_imports"].astype(int)] * ~decoupled
     tension_drag = np.clip(
@@ -508,15 +414,32 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
     b30a_ramp = np.where(s["b30a_prev"] > 0, 1.0, p["import_ramp"])
     b30a = p["b30a_q"] * lev["b30a_licence"] * accept * tension_drag * b30a_ramp
     h20 = p["h20_q"] * (lev["h20_controls"] == 0) * accept * tension_drag
+    imports, t.parts["nvidia_imports"] = scaled(
+        t.gd, t.st, "nvidia_imports", h200 + b30a + h20, "Nvidia imports"
+    )
+    if len(t.parts["nvidia_imports"]) > 1:
+        share = imports / np.maximum(h200 + b30a + h20, 1e-12)
+        h200, b30a, h20 = h200 * share, b30a * share, h20 * share
     s["h200_prev"], s["b30a_prev"] = h200, b30a
-    imports = h200 + b30a + h20
     grey = (
         p["grey_q"]
         * (1 + p["grey_push"] * lev["grey"])
         * (1 - p["smuggling_cut"] * lev["anti_smuggling"])
         * (1 + p["grey_shortage"] * (imports < 0.5 * p["h200_cbc_q"]))
     )
-    # ---- overseas cloud
+    grey, parts = scaled(t.gd, t.st, "grey_flow", grey, "grey market")
+    if lev["grey"].any():  # the organised push (a covert move) is named apart from the base flow
+        pushed = grey * (p["grey_push"] * lev["grey"]) / (1 + p["grey_push"] * lev["grey"])
+        parts = [("grey market", parts[0][1] - pushed, None), *parts[1:]]
+        parts.append(("grey-market push", pushed, "grey"))
+    t.parts["grey_flow"] = parts
+    t.f.update(decoupled=decoupled, h200=h200, b30a=b30a, h20=h20, imports=imports, grey=grey)
+
+
+def cloud(t: Quarter) -> None:
+    """Overseas cloud China rents: demand, substitution by imports, chilling, RASA, neoclouds, tiers."""
+    p, lev, s, f = t.p, t.st.lev, t.st.s, t.f
+    decoupled, imports = f["decoupled"], f["imports"]
     chill = chill_level(p, lev)
     subst = 1 - p["cloud_substitution"] * imports / (imports + p["cloud_subst_scale"])
     rasa_cut = np.where(
@@ -526,9 +449,10 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
         1.0,
     )
     refusal = 1 + p["cloud_refusal_boost"] * (2 - lev["cn_imports"]) / 2
+    demand = p["cloud_q0"] * (1 + p["cloud_growth_q"]) ** t.q
+    scaled_demand, scale_parts = scaled(t.gd, t.st, "cloud_demand", demand, "underlying demand")
     target = (
-        p["cloud_q0"]
-        * (1 + p["cloud_growth_q"]) ** q
+        scaled_demand
         * (1 + p["neocloud_boost"] * lev["neocloud"])
         * refusal
         * subst
@@ -540,32 +464,63 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
     old_cloud = s["cn_cloud"]
     s["cn_cloud"] = np.maximum(old_cloud + p["cloud_adjust"] * (target - old_cloud), 0.0)
     # why: demand at its trend, then each factor applied in turn (the parts sum to the change)
-    k, running = p["cloud_adjust"], p["cloud_q0"] * (1 + p["cloud_growth_q"]) ** q
-    ledger.add("cn_cloud_compute", "underlying demand", k * (running - old_cloud))
-    for label, factor in (
-        ("chilling effect", 1 - chill),
-        ("RASA in force", rasa_cut),
-        ("Nvidia imports replacing cloud", subst),
-        ("refusing Nvidia imports", refusal),
-        ("neocloud push", 1 + p["neocloud_boost"] * lev["neocloud"]),
-        ("Diffusion tiers", 1 - p["diffusion_cloud_cut"] * lev["diffusion_rule"]),
-        ("decoupling", (~decoupled).astype(float)),
+    k, running = p["cloud_adjust"], demand
+    L = t.ledger
+    L.add("cn_cloud_compute", "underlying demand", k * (running - old_cloud))
+    for label, delta, lever in scale_parts[1:]:
+        L.add("cn_cloud_compute", label, k * delta, lever)
+    running = scaled_demand
+    neocloud_part = None
+    for label, factor, lever in (
+        ("chilling effect", 1 - chill, None),
+        ("RASA in force", rasa_cut, None),
+        ("Nvidia imports replacing cloud", subst, None),
+        ("refusing Nvidia imports", refusal, None),
+        ("neocloud push", 1 + p["neocloud_boost"] * lev["neocloud"], "neocloud"),
+        ("Diffusion tiers", 1 - p["diffusion_cloud_cut"] * lev["diffusion_rule"], None),
+        ("decoupling", (~decoupled).astype(float), None),
     ):
-        ledger.add("cn_cloud_compute", label, k * running * (factor - 1))
+        part = k * running * (factor - 1)
+        L.add("cn_cloud_compute", label, part, lever)
+        if lever == "neocloud":
+            neocloud_part = part
         running = running * factor
-    new_cloud = np.maximum(s["cn_cloud"] - old_cloud, 0.0)
-    # ---- stocks: retire and age, then install this quarter's flows
-    retired = age_stocks(gd, st, lev["legacy_wear"])
+    delta = s["cn_cloud"] - old_cloud
+    f["cloud_delta"], f["new_cloud"] = delta, np.maximum(delta, 0.0)
+    f["neocloud_part"] = neocloud_part
+    L.add(
+        "cloud_cost_ratio",
+        "compliance-risk premium",
+        cloud_cost_ratio(p, lev) - t.old["cloud_cost_ratio"],
+    )
+
+
+def stocks_and_retirement(t: Quarter) -> None:
+    """Retire chips by vintage, install this quarter's flows; book compute and the ratios."""
+    gd, st, p, f, L = t.gd, t.st, t.p, t.f, t.ledger
+    h = np.broadcast_to(survival_hazard(gd), st.stocks.shape).copy()
+    h[:, LEGACY, :] = np.clip(h[:, LEGACY, :] + st.lev["legacy_wear"][:, None], 0, 1)
+    retired = (st.stocks * h).sum(axis=2)
+    kept = st.stocks * (1 - h)
+    st.stocks[:, :, 1:] = kept[:, :, :-1]
+    st.stocks[:, :, 0] = 0.0
+    us_out, huawei, other, imports, grey = (
+        f["us_out"],
+        f["huawei"],
+        f["other"],
+        f["imports"],
+        f["grey"],
+    )
     st.stocks[:, US, 0] = us_out
     st.stocks[:, IMPORT, 0] = imports
     st.stocks[:, DOMESTIC, 0] = huawei + other
     st.stocks[:, GREY, 0] = grey
-    cn_added = huawei + other + imports + grey + new_cloud
+    cn_added = huawei + other + imports + grey + f["new_cloud"]
     add_before = st.added.sum(axis=1)
     st.added[:, :-1] = st.added[:, 1:]
     st.added[:, -1, 0] = us_out
     st.added[:, -1, 1] = cn_added
-    s["us_added"], s["cn_added"] = us_out, cn_added
+    st.s["us_added"], st.s["cn_added"] = us_out, cn_added
     add_after = st.added.sum(axis=1)
     known = (add_before[:, 1] > 0) & (add_after[:, 1] > 0)
     by_us, by_cn = shapley2(
@@ -575,28 +530,90 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
         add_before[:, 1],
         add_after[:, 1],
     )
-    ledger.add("added_ratio_4q", "US additions", np.where(known, by_us, 0.0))
-    ledger.add("added_ratio_4q", "China's additions", np.where(known, by_cn, 0.0))
-    s["huawei_out"], s["other_out"], s["imports"], s["grey_flow"] = huawei, other, imports, grey
-    # ---- China's efficiency (ceiling: the Int4 floor)
+    L.add("added_ratio_4q", "US additions", np.where(known, by_us, 0.0))
+    L.add("added_ratio_4q", "China's additions", np.where(known, by_cn, 0.0))
+    st.s["huawei_out"], st.s["other_out"], st.s["imports"], st.s["grey_flow"] = (
+        huawei,
+        other,
+        imports,
+        grey,
+    )
+    # compute, by cause: each flow's parts (a lasting effect or a covert push named apart)
+    eff = dom_eff(p, st.lev)
+    L.add_parts("us_compute", t.parts["us_output"])
+    L.add("us_compute", "retirement", -retired[:, US])
+    cloud_parts = [("overseas cloud", f["cloud_delta"] * p["training_share_cloud"], None)]
+    if st.lev["neocloud"].any():  # the neocloud push (a covert move) named apart
+        neo = f["neocloud_part"] * p["training_share_cloud"]
+        cloud_parts = [("overseas cloud", cloud_parts[0][1] - neo, None)]
+        cloud_parts.append(("neocloud push", neo, "neocloud"))
+    cn_parts = [
+        *[(c, d * eff, lv) for c, d, lv in t.parts["cn_domestic_output"]],
+        *t.parts["nvidia_imports"],
+        *t.parts["grey_flow"],
+        *cloud_parts,
+        ("legacy Nvidia retiring", -retired[:, LEGACY], None),
+        (
+            "other retirement",
+            -(retired[:, IMPORT] + retired[:, GREY] + retired[:, DOMESTIC] * eff),
+            None,
+        ),
+    ]
+    L.add_parts("cn_compute", cn_parts)
+    us_causes = {"new US chips": us_out, "US retirement": -retired[:, US]}
+    cn_causes: dict[str, np.ndarray] = {}
+    tags = {}
+    for c, d, lv in cn_parts:
+        cn_causes[c] = cn_causes[c] + d if c in cn_causes else d
+        if lv:
+            tags[c] = lv
+    # ratio: d(us/cn) ~ (1/cn) d us - (us/cn^2) d cn
+    us0, cn0 = t.old["us_compute"], np.maximum(t.old["cn_compute"], 1.0)
+    first_order(L, "stock_ratio", 1.0 / cn0, us_causes)
+    first_order(L, "stock_ratio", -us0 / cn0**2, cn_causes, tags)
+    # the capability gap's compute terms (China's efficiency and luck are booked as they move)
+    us1, cn1 = effective_compute(gd, st)
+    mpe = p["months_per_efold"]
+    gap = "capability_gap_months"
+    L.add(gap, "US compute", mpe * np.log(np.maximum(us1, 1) / np.maximum(t.old["us_compute"], 1)))
+    L.add(
+        gap, "China compute", -mpe * np.log(np.maximum(cn1, 1) / np.maximum(t.old["cn_compute"], 1))
+    )
+
+
+def efficiency_and_capability(t: Quarter) -> None:
+    """China's algorithmic efficiency (ceiling: the Int4 floor) and research luck."""
+    gd, st, p, lev = t.gd, t.st, t.p, t.st.lev
     algo_before = lev["cn_algo"].copy()
     room = p["cn_algo_ceiling"] - lev["cn_algo"]
     gain_drive = p["efficiency_step"] * room * np.minimum(lev["efficiency"], 1.0)
     gain_open = (
-        p["open_source_algo"] * lev["open_source"] * ~decoupled * np.maximum(room - gain_drive, 0)
+        p["open_source_algo"]
+        * lev["open_source"]
+        * ~t.f["decoupled"]
+        * np.maximum(room - gain_drive, 0)
     )
-    _lev(gd, st, "cn_algo", lev["cn_algo"] + gain_drive + gain_open)
+    set_lever(gd, st, "cn_algo", lev["cn_algo"] + gain_drive + gain_open)
     luck_before = lev["research_luck"].copy()
-    _lev(gd, st, "research_luck", lev["research_luck"] + p["research_noise_months"] * normals[:, 2])
-    # ---- market shares (units bought this quarter)
+    luck = lev["research_luck"] + p["research_noise_months"] * t.normals[:, 2]
+    set_lever(gd, st, "research_luck", luck)
+    gap = "capability_gap_months"
+    mpe = p["months_per_efold"]
+    t.ledger.add(gap, "China's algorithmic efficiency", -mpe * np.log(lev["cn_algo"] / algo_before))
+    t.ledger.add(gap, "research breakthroughs and luck", lev["research_luck"] - luck_before)
+
+
+def markets(t: Quarter) -> None:
+    """Who sells China its chips (units bought this quarter), CUDA lock-in, and global app users."""
+    p, st, s, lev, f, L = t.p, t.st, t.st.s, t.st.lev, t.f, t.ledger
     nv_units = (
-        h20 * p["units_per_b300e_h20"]
-        + h200 * p["units_per_b300e_h200"]
-        + b30a * p["units_per_b300e_b30a"]
-        + grey * p["units_per_b300e_h200"]
+        f["h20"] * p["units_per_b300e_h20"]
+        + f["h200"] * p["units_per_b300e_h200"]
+        + f["b30a"] * p["units_per_b300e_b30a"]
+        + f["grey"] * p["units_per_b300e_h200"]
     )
-    hw_units = huawei * p["units_per_b300e_huawei"]
-    ot_units = other * p["units_per_b300e_other"]
+    hw_units = f["huawei"] * p["units_per_b300e_huawei"]
+    ot_units = f["other"] * p["units_per_b300e_other"]
     a = p["share_smoothing"]
 
     def share(num, rest):
@@ -623,31 +640,29 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
     ):
         tgt0, tgt1 = share(num0, rest0), share(num1, rest1)
         mine, theirs = shapley2(share, num0, num1, rest0, rest1)
-        ledger.add(key, labels[0], np.where(had, a * mine, 0.0))
-        ledger.add(key, labels[1], np.where(had, a * theirs, 0.0))
-        ledger.add(
+        L.add(key, labels[0], np.where(had, a * mine, 0.0))
+        L.add(key, labels[1], np.where(had, a * theirs, 0.0))
+        L.add(
             key,
             "earlier purchases feeding through",
             np.where(had, a * (tgt0 - s[key]), a * (tgt1 - s[key])),
         )
         s[key] = s[key] + a * (tgt1 - s[key])
     s["nv_units"], s["hw_units"], s["ot_units"] = nv_units, hw_units, ot_units
-    # ---- CUDA lock-in
+    # CUDA lock-in follows Nvidia's share of installed chips, less what a domestic stack removes
     installed_nv = st.stocks[:, [LEGACY, IMPORT, GREY]].sum(axis=(1, 2))
     nv_frac = installed_nv / np.maximum(installed_nv + st.stocks[:, DOMESTIC].sum(axis=1), 1.0)
     from_chips = p["lockin_base"] + p["lockin_span"] * nv_frac
     lock_target = from_chips * (1 - p["lockin_decuda"] * lev["decuda"])
-    ledger.add(
+    L.add(
         "cuda_lockin",
         "Nvidia's share of installed chips",
         p["lockin_adjust"] * (from_chips - s["cuda_lockin"]),
     )
-    ledger.add(
-        "cuda_lockin", "de-CUDA software stack", p["lockin_adjust"] * (lock_target - from_chips)
-    )
+    L.add("cuda_lockin", "de-CUDA software stack", p["lockin_adjust"] * (lock_target - from_chips))
     s["cuda_lockin"] = s["cuda_lockin"] + p["lockin_adjust"] * (lock_target - s["cuda_lockin"])
-    # ---- global users
-    gap_prev = old_meters["capability_gap_months"]
+    # global users of Chinese AI apps
+    gap_prev = t.old["capability_gap_months"]
     from_gap = p["app_share_base"] + p["app_share_span"] * (
         1 / (1 + np.exp(gap_prev / p["app_gap_scale"])) - 0.3
     )
@@ -659,35 +674,39 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
         "app launches and shocks": lev["app_shock"],
     }
     for label, part in app_parts.items():
-        ledger.add("cn_global_app_share", label, p["app_adjust"] * part)
+        L.add("cn_global_app_share", label, p["app_adjust"] * part)
     app_target = s["cn_global_app_share"] + sum(app_parts.values())
     s["cn_global_app_share"] = np.clip(
         s["cn_global_app_share"] + p["app_adjust"] * (app_target - s["cn_global_app_share"]), 0, 100
     )
-    # ---- US money: capex, revenue (China sales count), bubble
+
+
+def money_and_bubble(t: Quarter) -> None:
+    """US AI capex (plans, Stargate, the cycle), AI revenue (China sales count), and the bubble."""
+    p, s, lev, f, L, q = t.p, t.st.s, t.st.lev, t.f, t.ledger, t.q
     trend0 = p["us_capex_q0"] * (1 + p["us_capex_growth_q"]) ** q
     trend1 = trend0 * (1 + p["us_capex_growth_q"])
     stargate_capex = p["stargate_capex_q"] * (lev["stargate"] > 0)
     s["us_capex"] = trend_factor_extra(
-        ledger,
+        L,
         "us_ai_capex",
         ("planned growth", "capex cycle (bubble, recovery)", "Stargate"),
         (trend0, trend1),
-        (s["capex_cycle"], capex_cycle),
+        (s["capex_cycle"], f["capex_cycle"]),
         (s["stargate_capex"], stargate_capex),
     )
-    s["capex_cycle"], s["stargate_capex"] = capex_cycle, stargate_capex
-    cn_sales = p["china_market_revenue"] * (h200 + b30a + h20) / 10000.0
+    s["capex_cycle"], s["stargate_capex"] = f["capex_cycle"], stargate_capex
+    cn_sales = p["china_market_revenue"] * (f["h200"] + f["b30a"] + f["h20"]) / 10000.0
     rev_factor = (
         (1 - p["block_users_revenue_loss"] * lev["block_cn_users"])
         * (1 - p["tariff_revenue_loss"] * lev["tariffs"])
         * (1 - p["burst_revenue_cut"] * lev["burst"])
-        * (1 - p["decouple_revenue_loss"] * decoupled)
+        * (1 - p["decouple_revenue_loss"] * f["decoupled"])
     )
     rev0 = p["us_revenue_q0"] * (1 + p["us_revenue_growth_q"]) ** q
     rev1 = rev0 * (1 + p["us_revenue_growth_q"])
     s["us_revenue"] = trend_factor_extra(
-        ledger,
+        L,
         "us_ai_revenue",
         ("AI adoption", "blocks, tariffs, burst, decoupling", "chip sales to China"),
         (rev0, rev1),
@@ -695,7 +714,22 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
         (s["cn_sales"], cn_sales),
     )
     s["rev_factor"], s["cn_sales"] = rev_factor, cn_sales
-    # ---- China's overbuild: centres, demand, utilisation, rent
+    # bubble risk: the capex/revenue gap, split between its two sides (sentiment is the rest)
+    meters = t.gd.meters
+    by_capex, by_revenue = shapley2(
+        lambda c, r: bubble_pressure(p, c, r),
+        t.old["us_ai_capex"],
+        np.clip(s["us_capex"], meters["us_ai_capex"].lo, meters["us_ai_capex"].hi),
+        t.old["us_ai_revenue"],
+        np.clip(s["us_revenue"], meters["us_ai_revenue"].lo, meters["us_ai_revenue"].hi),
+    )
+    L.add("bubble_risk", "US AI capex", by_capex)
+    L.add("bubble_risk", "US AI revenue", by_revenue)
+
+
+def overbuild(t: Quarter) -> None:
+    """China's smart-computing centres: capacity (subsidised or not), AI demand, utilisation, rent."""
+    p, s, lev, f, L = t.p, t.st.s, t.st.lev, t.f, t.ledger
     growth = np.where(
         lev["centre_subsidy"] > 0, p["centre_growth_subsidy_q"], p["centre_growth_base_q"]
     )
@@ -709,60 +743,58 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
     )
     s["centre_demand"] = np.minimum(s["centre_demand"], s["centre_capacity"] * p["max_utilization"])
     util = 100.0 * s["centre_demand"] / s["centre_capacity"]
+    by_cap, by_dem = shapley2(
+        lambda c, d: 100.0 * d / c, cap_before, s["centre_capacity"], dem_before, s["centre_demand"]
+    )
+    L.add("cn_utilization", "new data centres", by_cap)
+    L.add("cn_utilization", "AI demand", by_dem)
     idle = s["cn_rent_rmb"] * p["rent_elasticity"] * (util - p["rent_util_eq"])
-    supply = -s["cn_rent_rmb"] * p["rent_import_drag"] * (h200 + b30a) / 100000.0
-    ledger.add("cn_rent_rmb", "utilisation of data centres", idle)
-    ledger.add("cn_rent_rmb", "imported Nvidia supply", supply)
-    s["cn_rent_rmb"] = s["cn_rent_rmb"] + idle + supply
-    s["cn_rent_rmb"] = np.clip(
-        s["cn_rent_rmb"], gd.meters["cn_rent_rmb"].lo, gd.meters["cn_rent_rmb"].hi
-    )
-    # ---- politics: tension relaxes, capital regenerates
+    supply = -s["cn_rent_rmb"] * p["rent_import_drag"] * (f["h200"] + f["b30a"]) / 100000.0
+    L.add("cn_rent_rmb", "utilisation of data centres", idle)
+    L.add("cn_rent_rmb", "imported Nvidia supply", supply)
+    rent = t.gd.meters["cn_rent_rmb"]
+    s["cn_rent_rmb"] = np.clip(s["cn_rent_rmb"] + idle + supply, rent.lo, rent.hi)
+
+
+def politics(t: Quarter) -> None:
+    """Tension relaxes toward its resting level; both sides regain political capital."""
+    gd, st, p, lev, L = t.gd, t.st, t.p, t.st.lev, t.ledger
     t_before = lev["tension"].copy()
-    _lev(
-        gd,
-        st,
-        "tension",
-        lev["tension"] + p["tension_revert"] * (p["tension_base"] - lev["tension"]),
-    )
-    ledger.add("tension", "tensions ease with time", lev["tension"] - t_before)
+    tension = lev["tension"] + p["tension_revert"] * (p["tension_base"] - lev["tension"])
+    set_lever(gd, st, "tension", tension)
+    L.add("tension", "tensions ease with time", lev["tension"] - t_before)
     for pc in ("us_political_capital", "cn_political_capital"):
         b = lev[pc].copy()
-        _lev(gd, st, pc, lev[pc] + p["capital_regen"])
-        ledger.add(pc, "regained this quarter", lev[pc] - b)
+        set_lever(gd, st, pc, lev[pc] + p["capital_regen"])
+        L.add(pc, "regained this quarter", lev[pc] - b)
 
-    # ---- meters and their causes
-    new = compute_meters(gd, st)
-    explain(
-        gd,
-        st,
-        ledger,
-        old_meters,
-        new,
-        retired,
-        dict(
-            us_out=us_out,
-            huawei=huawei,
-            other=other,
-            imports=imports,
-            grey=grey,
-            cloud_delta=s["cn_cloud"] - old_cloud,
-            centre=(cap_before, s["centre_capacity"], dem_before, s["centre_demand"]),
-            algo_before=algo_before,
-            luck_before=luck_before,
-        ),
-    )
-    # games already over keep their meters
+
+def meters(t: Quarter) -> None:
+    """Derive the visible meters and close every meter's books (games already over keep theirs)."""
+    new = compute_meters(t.gd, t.st)
+    for name, meter in t.gd.meters.items():
+        if name != "score":
+            t.ledger.close(name, t.old[name], new[name], meter.rest)
+    t.f["new_meters"] = new
+
+
+def score_and_victory(t: Quarter) -> None:
+    """Book the score by component, then end the games that are decided."""
+    gd, st, p, L, new, old = t.gd, t.st, t.p, t.ledger, t.f["new_meters"], t.old
+    parts_old, parts_new = score_parts(gd, old), score_parts(gd, new)
+    for k in parts_new:
+        L.add("score", k, parts_new[k] - parts_old[k])
+    L.close("score", old["score"], new["score"], gd.meters["score"].rest)
     for k in new:
-        new[k] = np.where(st.over, old_meters[k], new[k])
+        new[k] = np.where(st.over, old[k], new[k])
     st.meters = new
-    # ---- victory
+    active = t.active
     gap = new["capability_gap_months"]
     st.streak[:, 0] = np.where(active & (gap >= p["us_decisive_gap"]), st.streak[:, 0] + 1, 0)
     st.streak[:, 1] = np.where(active & (gap < 0), st.streak[:, 1] + 1, 0)
     dq = p["decisive_quarters"]
-    last = q >= st.end
-    res = np.full(n, RESULT_NONE, np.int8)
+    last = t.q >= st.end
+    res = np.full(st.n, RESULT_NONE, np.int8)
     res = np.where(st.streak[:, 1] >= dq, RESULT_CHINA, res)
     res = np.where(st.streak[:, 0] >= dq, RESULT_US, res)
     final = np.where(
@@ -774,125 +806,48 @@ def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.ran
     newly = active & (res != RESULT_NONE)
     st.result = np.where(newly, res, st.result).astype(np.int8)
     st.over = st.over | newly
-    # ---- upkeep of levers: pushes reset, shocks revert, programmes count down
+
+
+def upkeep(t: Quarter) -> None:
+    """Levers' upkeep: pushes reset, shocks revert, programmes count down; the quarter turns."""
+    gd, st = t.gd, t.st
     for name, L in gd.levers.items():
-        v = lev[name]
+        v = st.lev[name]
         if L.revert:
             v = v + L.revert * (L.default - v)
         if L.decay:
             v = v - L.decay
         if L.revert or L.decay:
-            _lev(gd, st, name, v, active)
-    st.q = q + 1
-    return taken, fired, revealed, ledger
+            set_lever(gd, st, name, v, t.active)
+    st.q = st.q + 1
 
 
-def explain(gd: GameData, st: State, L: Ledger, old: dict, new: dict, retired, f) -> None:
-    """Split each meter's change into named causes (first-order shares; the remainder is booked too)."""
-    p, lev = gd.params, st.lev
-    eff = dom_eff(p, lev)
-    # US compute
-    L.add("us_compute", "new US chips", f["us_out"])
-    L.add("us_compute", "retirement", -retired[:, US])
-    # China compute, by channel
-    cn_causes = {
-        "domestic chips": (f["huawei"] + f["other"]) * eff,
-        "Nvidia imports": f["imports"],
-        "grey market": f["grey"],
-        "overseas cloud": f["cloud_delta"] * p["training_share_cloud"],
-        "legacy Nvidia retiring": -retired[:, LEGACY],
-        "other retirement": -(retired[:, IMPORT] + retired[:, GREY] + retired[:, DOMESTIC] * eff),
-    }
-    for k, v in cn_causes.items():
-        L.add("cn_compute", k, v)
-    us_causes = {"new US chips": f["us_out"], "US retirement": -retired[:, US]}
-    for meter, value in (("us_compute", new["us_compute"]), ("cn_compute", new["cn_compute"])):
-        L.close(meter, old[meter], value, "software adaptation (de-CUDA)")
-    # ratio: d(us/cn) ~ (1/cn) d us - (us/cn^2) d cn
-    us0, cn0 = old["us_compute"], np.maximum(old["cn_compute"], 1.0)
-    first_order(L, "stock_ratio", 1.0 / cn0, us_causes)
-    first_order(L, "stock_ratio", -us0 / cn0**2, cn_causes)
-    L.close("stock_ratio", old["stock_ratio"], new["stock_ratio"])
-    # capability gap (months): compute on each side, China's algorithms, luck
-    mpe = p["months_per_efold"]
-    L.add(
-        "capability_gap_months",
-        "US compute",
-        mpe * np.log(np.maximum(new["us_compute"], 1) / np.maximum(old["us_compute"], 1)),
-    )
-    L.add(
-        "capability_gap_months",
-        "China compute",
-        -mpe * np.log(np.maximum(new["cn_compute"], 1) / np.maximum(old["cn_compute"], 1)),
-    )
-    L.add(
-        "capability_gap_months",
-        "China's algorithmic efficiency",
-        -mpe * np.log(lev["cn_algo"] / f["algo_before"]),
-    )
-    L.add(
-        "capability_gap_months",
-        "research breakthroughs and luck",
-        lev["research_luck"] - f["luck_before"],
-    )
-    for meter in gd.meters:
-        if meter in (
-            "us_compute",
-            "cn_compute",
-            "stock_ratio",
-            "capability_gap_months",
-            "score",
-            "added_ratio_4q",
-        ):
-            if meter == "added_ratio_4q":
-                L.close(meter, old[meter], new[meter], "start of the four-quarter window")
-            elif meter != "score":
-                L.close(meter, old[meter], new[meter])
-            continue
-        if meter in L.causes:  # booked where it was computed
-            L.close(meter, old[meter], new[meter], "limits")
-            continue
-        if meter in ("tension", "us_political_capital", "cn_political_capital"):
-            L.close(meter, old[meter], new[meter], "limits")
-            continue
-        if meter == "bubble_risk":
+PHASES = (
+    moves,
+    events,
+    us_supply,
+    china_domestic_supply,
+    imports_and_grey,
+    cloud,
+    stocks_and_retirement,
+    efficiency_and_capability,
+    markets,
+    money_and_bubble,
+    overbuild,
+    politics,
+    meters,
+    score_and_victory,
+    upkeep,
+)
 
-            def risk(capex, revenue):
-                x = np.log(np.maximum(capex, 1e-6) / np.maximum(revenue, 1e-6))
-                return 100.0 / (1.0 + np.exp(-(x - p["bubble_mid"]) / p["bubble_scale"]))
 
-            by_capex, by_revenue = shapley2(
-                risk,
-                old["us_ai_capex"],
-                new["us_ai_capex"],
-                old["us_ai_revenue"],
-                new["us_ai_revenue"],
-            )
-            L.add(meter, "US AI capex", by_capex)
-            L.add(meter, "US AI revenue", by_revenue)
-            L.close(meter, old[meter], new[meter], "market sentiment and the burst")
-            continue
-        if meter == "cn_utilization":
-            c0, c1, d0, d1 = f["centre"]
-            by_cap, by_dem = shapley2(lambda c, d: 100.0 * d / c, c0, c1, d0, d1)
-            L.add(meter, "new data centres", by_cap)
-            L.add(meter, "AI demand", by_dem)
-            L.close(meter, old[meter], new[meter])
-            continue
-        label = {
-            "nvidia_cn_share": "this quarter's chip purchases",
-            "huawei_cn_share": "this quarter's chip purchases",
-            "cn_global_app_share": "capability, open source and app launches",
-            "cn_cloud_compute": "cloud demand, chilling and RASA",
-            "cloud_cost_ratio": "compliance-risk premium",
-            "cuda_lockin": "installed Nvidia vs domestic, de-CUDA",
-            "us_ai_capex": "capex plans, Stargate, the cycle",
-            "us_ai_revenue": "AI adoption, China sales, blocks and tariffs",
-            "cn_rent_rmb": "utilisation and imported supply",
-        }[meter]
-        L.add(meter, label, new[meter] - old[meter])
-    # score: by component
-    parts_old, parts_new = score_parts(gd, old), score_parts(gd, new)
-    for k in parts_new:
-        L.add("score", k, parts_new[k] - parts_old[k])
-    L.close("score", old["score"], new["score"], "limits")
+def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.random.Generator):
+    """Advance every game one quarter. Returns (taken moves, fired events, revealed, ledger)."""
+    n = st.n
+    # Randomness: a fixed-size block per quarter, so every choice of moves sees the same draws.
+    uniforms = rng.random((n, len(gd.events) + 1))
+    normals = rng.standard_normal((n, N_NORMALS))
+    t = Quarter(gd, sc, st, choices, Ledger(n), st.meters, uniforms, normals)
+    for phase in PHASES:
+        phase(t)
+    return t.taken, t.fired, t.revealed, t.ledger

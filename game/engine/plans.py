@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from game.engine.data import GameData, did_you_mean, parse_quarter
+from game.engine.data import GameData, data_dir, did_you_mean, parse_quarter
 from game.engine.yamlsrc import DataError, Doc, read
 
 
@@ -123,8 +123,6 @@ def resolve_plan(spec: str, gd: GameData, side: str) -> Plan:
         return HOLD
     p = Path(spec)
     if not p.exists():
-        from game.engine.data import data_dir
-
         cand = data_dir() / "plans" / f"{spec}.yaml"
         if cand.exists():
             p = cand

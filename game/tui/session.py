@@ -1,6 +1,6 @@
 """A game as the terminal UI plays it: the player's side, the opponent (an AI or a second human),
-previews, advisors, saves and the end-of-game review. Pure Python + numpy: no Textual here, so it is
-tested directly and the screens stay thin.
+saves and the end-of-game review. Only the UI's state lives here; forecasts (previews, advisors,
+the personas' comparison) are in `game.ai.forecast`. No Textual here, so it is tested directly.
 """
 
 from __future__ import annotations
@@ -14,49 +14,13 @@ from pathlib import Path
 
 import numpy as np
 
-from game.ai import PERSONAS, agent_policy, agent_rng, decide, make_agent, observe, sanitize
-from game.ai.base import move_strings, other_side
-from game.ai.planner import TiledRng
-from game.engine.api import DEFAULT_SCENARIO, Game, SaveError, TurnResult, load_game, new_game
-from game.engine.data import SIDES
+from game.ai import decide, make_agent
+from game.ai.catalog import default_opponent
+from game.engine.api import Game, SaveError, TurnResult, load_game, new_game, read_save
+from game.engine.data import DEFAULT_SCENARIO, SIDES, other_side, side_name
 from game.tui.defaults import AUTOSAVE, HOTSEAT, SAVE_DIR
 
-PREVIEW_GAMES = 200
-PREVIEW_QUARTERS = 4
-PREVIEW_METERS = (
-    "capability_gap_months",
-    "stock_ratio",
-    "huawei_cn_share",
-    "cn_global_app_share",
-    "bubble_risk",
-    "score",
-)
-
-
-def side_name(side: str) -> str:
-    return "United States" if side == "us" else "China"
-
-
-@dataclass
-class Spread:
-    """p10/p50/p90 of a meter's change after `PREVIEW_QUARTERS`, with the move and without it."""
-
-    meter: str
-    with_move: tuple[float, float, float]
-    without: tuple[float, float, float]
-
-    @property
-    def effect(self) -> float:
-        """Median difference the move makes."""
-        return self.with_move[1] - self.without[1]
-
-
-@dataclass
-class Advice:
-    advisor: str  # the persona key
-    title: str
-    move: str | None  # a move string, or None to hold
-    reason: str
+__all__ = ["Session", "SaveInfo", "list_saves", "side_name"]
 
 
 @dataclass
@@ -100,7 +64,7 @@ class Session:
     ) -> Session:
         """A new game; the default opponent is the other side's first persona of the documents'
         dual-track middle (China's pragmatist, the US dealmaker)."""
-        opponent = opponent or ("pragmatist" if side == "us" else "dealmaker")
+        opponent = opponent or default_opponent(side)
         return cls(new_game(scenario, seed), side, opponent, save_dir=save_dir or SAVE_DIR)
 
     @classmethod
@@ -131,21 +95,6 @@ class Session:
             return "a second player (hot-seat)"
         return getattr(self.agent, "title", self.opponent)
 
-    def china_channels(self) -> dict[str, float]:
-        """China's effective compute now by channel (B300e), as the engine counts it."""
-        from game.engine import model
-
-        st = self.game.snapshot().state
-        stocks = st.stocks[0].sum(axis=1)
-        eff = float(model.dom_eff(self.game.data.params, st.lev)[0])
-        return {
-            "old Nvidia": float(stocks[model.LEGACY]),
-            "imports": float(stocks[model.IMPORT]),
-            "domestic": float(stocks[model.DOMESTIC]) * eff,
-            "grey mkt": float(stocks[model.GREY]),
-            "cloud": float(st.s["cn_cloud"][0]),
-        }
-
     # -- playing
     def _agent_rng(self) -> np.random.Generator:
         """The AI's dice: seeded from the game and the quarter, so a loaded save plays on identically."""
@@ -172,79 +121,6 @@ class Session:
             self.save(AUTOSAVE)
         return r
 
-    # -- previews and advice
-    def preview(
-        self, move: str | None, side: str | None = None, n: int = PREVIEW_GAMES
-    ) -> list[Spread]:
-        """The likely effect of `move` over the next quarters against holding: n simulated futures
-        each way, sharing their dice, with the opponent played by its personas."""
-        side = side or self.side
-        other = other_side(side)
-        batch = self.game.snapshot()
-        rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([self.game.seed, 99])))
-        # rows i and n+i (with and without the move) share their dice: one game, 2 candidates, n futures
-        sim = batch.fork(np.zeros(2 * n, dtype=int), TiledRng(rng, 1, 2, n))
-        choices = sim.no_moves()
-        if move:
-            obs = observe(sim, side)
-            c = obs.choices()
-            c.want(move, np.arange(2 * n) < n)
-            choices = c.array
-        start = {m: sim.state.meters[m].copy() for m in PREVIEW_METERS}
-        opp = make_agent("random-persona", other)
-        half = np.arange(n) % len(PERSONAS[other])
-        opp.assign = np.concatenate([half, half])  # each pair faces the same persona
-        left = batch.scenario.end - batch.state.q + 1
-        for h in range(min(PREVIEW_QUARTERS, left)):
-            oobs = observe(sim, other)
-            theirs = sanitize(oobs, opp.act(oobs, TiledRng(rng, 1, 2, n)))
-            mine = choices if h == 0 else sim.no_moves()
-            sim.step(np.maximum(mine, theirs))
-        out = []
-        for m in PREVIEW_METERS:
-            d = sim.state.meters[m] - start[m]
-            q = lambda x: tuple(float(v) for v in np.percentile(x, (10, 50, 90)))  # noqa: E731
-            out.append(Spread(m, q(d[:n]), q(d[n:])))
-        return out
-
-    def advisors(self, side: str | None = None) -> list[Advice]:
-        """The side's three personas as advisors: each names its first move now and why, with the
-        engine's forecast of that move against holding."""
-        side = side or self.side
-        obs = observe(
-            self.game.snapshot(), side
-        )  # personas only read it: one view serves all three
-        out = []
-        for key, cls in PERSONAS[side].items():
-            persona = cls()
-            persona.patience = 0.0
-            row = sanitize(obs, persona.act(obs, np.random.default_rng(0)))[0]
-            moves = move_strings(self.game.data, row)
-            if not moves:
-                out.append(Advice(key, cls.title, None, "Hold: nothing on my list pays now."))
-                continue
-            first = moves[0]
-            sp = {s.meter: s for s in self.preview(first, side, n=100)}
-            gap = sp["capability_gap_months"].effect
-            score = sp["score"].effect * (1 if side == "us" else -1)
-            gap_txt = (
-                f"widens the US lead by {gap:.1f} months"
-                if gap > 0.05
-                else f"narrows it by {-gap:.1f} months"
-                if gap < -0.05
-                else "barely moves the capability gap"
-            )
-            out.append(
-                Advice(
-                    key,
-                    cls.title,
-                    first,
-                    f"{cls.description} Forecast over a year against holding: {gap_txt}; "
-                    f"our score {score:+.1f}.",
-                )
-            )
-        return out
-
     # -- saving
     def save(self, name: str | None = None) -> Path:
         name = _safe_name(name or self.name)
@@ -257,6 +133,12 @@ class Session:
         return self.game.save(self.save_dir / f"{name}.json", extra=extra)
 
     # -- the end
+    @property
+    def comparison_opponent(self) -> str:
+        """The agent the personas' comparison plays against: the opponent, or a random persona
+        in hot-seat (the second human cannot be replayed)."""
+        return "random-persona" if self.hotseat else self.opponent
+
     def score_history(self) -> list[float]:
         return [m["score"] for m in self.game.meter_history]
 
@@ -269,30 +151,6 @@ class Session:
             rows.append((rec["quarter"], change, [*rec["us"], *rec["china"]]))
         return sorted(rows, key=lambda r: -abs(r[1]))[:k]
 
-    def compare_with_personas(self, n: int = 300) -> dict[str, float]:
-        """For each persona of the player's side: the share of n simulated games of the same start
-        (same scenario, same opponent) where the persona ended with a worse score than the player."""
-        from game.engine.runner import run
-
-        if not self.game.history:
-            return {}
-        mine = self.game.meters["score"] * (1 if self.side == "us" else -1)
-        opp_spec = "random-persona" if self.hotseat else self.opponent
-        out = {}
-        for key in PERSONAS[self.side]:
-            pol = {
-                self.side: agent_policy(
-                    make_agent(key, self.side), agent_rng(self.game.seed, self.side)
-                ),
-                self.other: agent_policy(
-                    make_agent(opp_spec, self.other), agent_rng(self.game.seed, self.other)
-                ),
-            }
-            tr = run(self.game.scenario, pol["us"], pol["china"], n, self.game.seed)
-            theirs = tr.final("score") * (1 if self.side == "us" else -1)
-            out[key] = float(np.mean(theirs < mine))
-        return out
-
 
 def _safe_name(name: str) -> str:
     name = re.sub(r"[^A-Za-z0-9_.-]+", "-", name.strip()).strip(".-")
@@ -301,8 +159,6 @@ def _safe_name(name: str) -> str:
 
 def list_saves(folder: str | Path = SAVE_DIR) -> list[SaveInfo]:
     """Every *.json in the folder, newest first, with its facts or the reason it cannot be read."""
-    from game.engine.api import read_save
-
     out = []
     folder = Path(folder)
     if not folder.is_dir():

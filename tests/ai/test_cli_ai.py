@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from game.ai.tournament import matrix_text, tournament
+from game.analysis.tournament import matrix_text, tournament
 from game.cli import main
 
 

@@ -65,9 +65,9 @@ def test_spaces_are_cached_and_sized():
         assert env.action_space(a).n == 1 + n_actions
         assert env.observation_space(a)["action_mask"].shape == (1 + n_actions,)
         assert env.observation_space(a)["observation"].shape == (len(env.feature_names[a]),)
-    # the US cannot see China's covert stances
+    # every lever has a feature; a covert stance reads -1 until exposed (test_covert_* below)
     assert "lever:grey" in env.feature_names["china"]
-    assert "lever:grey" not in env.feature_names["us"]
+    assert "lever:grey" in env.feature_names["us"]
 
 
 def test_action_to_move_round_trip():

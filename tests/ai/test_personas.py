@@ -17,8 +17,8 @@ from game.ai import (
     observe,
     sanitize,
 )
-from game.ai.base import CAPITAL
 from game.engine.api import DEFAULT_SCENARIO, Batch
+from game.engine.data import CAPITAL_LEVERS as CAPITAL
 from game.engine.data import load_data
 
 GD = load_data()

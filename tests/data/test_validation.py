@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from game.analysis.validate import validate_file
 from game.engine.data import (
     load_data,
     load_events,
@@ -17,7 +18,6 @@ from game.engine.data import (
     load_moves,
     load_params,
     load_scenario,
-    validate_file,
 )
 from game.engine.plans import load_plan, resolve_plan
 from game.engine.yamlsrc import DataError, parse, read

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from game.engine.calibrate import CheckResult, calibrate, load_targets
+from game.analysis.calibrate import CheckResult, calibrate, load_targets
 
 BRIEF_TARGETS = {f"T{i}" for i in range(1, 11)}
 

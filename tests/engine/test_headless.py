@@ -13,12 +13,12 @@ SCRIPT = textwrap.dedent(
     import sys
     import game
     import game.engine, game.engine.api, game.engine.model, game.engine.runner
-    import game.engine.calibrate, game.engine.data, game.engine.plans, game.engine.yamlsrc
+    import game.analysis.calibrate, game.engine.data, game.engine.plans, game.engine.yamlsrc
     from game import new_game
     g = new_game("2025-deepseek-shock", seed=1)
     r = g.play_turn({"us": ["rasa_push"], "china": ["ascend_rampup"]})
     assert r.quarter == "2025Q1"
-    from game.engine.calibrate import load_targets
+    from game.analysis.calibrate import load_targets
     load_targets()
     bad = sorted(m for m in sys.modules if m.split(".")[0] in ("textual", "rich"))
     print("UI-MODULES:", ",".join(bad))

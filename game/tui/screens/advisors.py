@@ -10,7 +10,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from game.tui.session import Advice, Session
+from game.ai import forecast
+from game.ai.forecast import Advice
+from game.tui.session import Session
 
 
 class AdvisorsScreen(ModalScreen[str | None]):
@@ -46,7 +48,7 @@ class AdvisorsScreen(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True)
     def consult(self) -> None:
-        advice = self.session.advisors(self.side)
+        advice = forecast.advisors(self.session.game, self.side)
         self.app.call_from_thread(self._show, advice)
 
     def _show(self, advice: list[Advice]) -> None:

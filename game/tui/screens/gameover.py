@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Sparkline, Static
 from textual.worker import Worker, WorkerState
 
-from game.ai import PERSONAS
+from game.ai import PERSONAS, forecast
 from game.tui.session import Session
 
 RESULT = {"us": "The United States wins", "china": "China wins", "draw": "Draw"}
@@ -243,7 +243,10 @@ class GameOverScreen(Screen[str]):
 
     @work(thread=True, exclusive=True, group="compare")
     def simulate(self) -> dict[str, float]:
-        return self.session.compare_with_personas(self.compare_games)
+        s = self.session
+        return forecast.compare_with_personas(
+            s.game, s.side, s.comparison_opponent, self.compare_games
+        )
 
     @on(Worker.StateChanged)
     def _simulated(self, event: Worker.StateChanged) -> None:

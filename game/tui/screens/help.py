@@ -127,7 +127,7 @@ def load_glossary(path: str | Path | None = None) -> list[GlossaryTerm]:
 
 
 def quarter_text() -> str:
-    from game.tui.session import PREVIEW_GAMES
+    from game.ai.forecast import PREVIEW_GAMES
 
     p = load_data().params
     return QUARTER.format(

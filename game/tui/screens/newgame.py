@@ -16,9 +16,9 @@ from textual.validation import Regex
 from textual.widgets import Button, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from game.ai.catalog import LEVELS
+from game.ai.catalog import LEVELS, default_opponent
 from game.ai.catalog import PERSONA_INFO as PERSONAS
-from game.engine.data import DEFAULT_SCENARIO, load_data, quarter_name
+from game.engine.data import DEFAULT_SCENARIO, load_data, other_side, quarter_name
 from game.tui.defaults import HOTSEAT, SAVE_DIR
 
 TITLE = "G2 — the US–China AI compute race"
@@ -52,7 +52,7 @@ class NewGameChoice:
 def opponent_options(player_side: str) -> list[Option | None]:
     """Every opponent for a player of `player_side`: the other side's personas, the planner's
     levels and a second human. `None` entries are separators."""
-    other = "china" if player_side == "us" else "us"
+    other = other_side(player_side)
     options: list[Option | None] = []
     for key, cls in PERSONAS[other].items():
         options.append(Option(_two_lines(cls.title, cls.description), id=key))
@@ -71,16 +71,6 @@ def opponent_options(player_side: str) -> list[Option | None]:
         )
     )
     return options
-
-
-# the documents' dual-track middle of the other side, as Session.new defaults
-DEFAULT_OPPONENT = {"us": "pragmatist", "china": "dealmaker"}
-
-
-def default_opponent(player_side: str) -> str:
-    other = "china" if player_side == "us" else "us"
-    key = DEFAULT_OPPONENT.get(player_side, "")
-    return key if key in PERSONAS[other] else next(iter(PERSONAS[other]))
 
 
 def _two_lines(title: str, description: str) -> Content:

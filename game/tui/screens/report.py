@@ -10,15 +10,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from game.engine.api import TurnResult
+from game.engine.data import other_side
 from game.tui import format as fmt
 from game.tui.session import Session, side_name
-from game.tui.widgets.meters import ORDER
 
 
 def report_text(session: Session, r: TurnResult, viewer: str) -> str:
     """The report as `viewer` may see it."""
     gd = session.game.data
-    other = "china" if viewer == "us" else "us"
+    other = other_side(viewer)
     seen = session.game.observation(viewer)["history"][-1]
     lines = [f"[b]{r.quarter}: the quarter's report[/b]", ""]
     lines.append(f"[b]{side_name(viewer)} played:[/b] {', '.join(r.moves[viewer]) or 'nothing'}")
@@ -38,12 +38,12 @@ def report_text(session: Session, r: TurnResult, viewer: str) -> str:
         lines += [f"  • {e.headline or e.name}" for e in r.events]
         lines.append("")
     lines.append("[b]What moved, and why[/b]")
-    for m in ORDER:
+    seen = r.why_seen(viewer)  # the other side's unexposed covert moves stay unexplained
+    for m, spec in gd.meters.items():
         d = r.deltas.get(m, 0.0)
-        spec = gd.meters[m]
         if abs(d) < 1e-9:
             continue
-        causes = list(r.why.get(m, {}).items())[:3]
+        causes = list(seen.get(m, {}).items())[:3]
         why = "; ".join(f"{c} {fmt.change(v, spec.fmt)}" for c, v in causes)
         lines.append(
             f"  {spec.name:24s} {fmt.value(r.meters[m], spec.fmt):>9s} "

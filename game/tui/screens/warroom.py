@@ -10,7 +10,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, RichLog, Static
 
+from game.ai import forecast
 from game.engine.api import IllegalMove
+from game.engine.data import capital_lever
 from game.tui import format as fmt
 from game.tui.messages import PreviewReady, TurnResolved
 from game.tui.screens.prompt import HandOverScreen
@@ -18,15 +20,6 @@ from game.tui.session import Session, side_name
 from game.tui.widgets.meters import MeterTable
 from game.tui.widgets.moves import Entry, MovePicker
 from game.tui.widgets.race import RacePanel
-
-SHORT = {
-    "capability_gap_months": "gap (mo)",
-    "stock_ratio": "US/CN ratio",
-    "huawei_cn_share": "Huawei %",
-    "cn_global_app_share": "CN apps %",
-    "bubble_risk": "bubble",
-    "score": "score",
-}
 
 
 class WarRoom(Screen):
@@ -95,15 +88,13 @@ class WarRoom(Screen):
             else f"hot-seat: {who} to move"
         )
         self.query_one("#meters", MeterTable).show(s)
-        self.query_one("#race", RacePanel).show(s)
+        self.query_one("#race", RacePanel).show(s, self.acting)
         self.show_plan()
         self.query_one("#moves", MovePicker).show(g.moves(self.acting), self.chosen[self.acting])
         self.show_why(self.focused_meter)
 
     def capital(self) -> float:
-        return self.session.game.meters[
-            "us_political_capital" if self.acting == "us" else "cn_political_capital"
-        ]
+        return self.session.game.meters[capital_lever(self.acting)]
 
     def spent(self) -> float:
         by_key = self.query_one("#moves", MovePicker).by_key
@@ -124,7 +115,7 @@ class WarRoom(Screen):
         unit = f" ({spec.unit})" if spec.unit else ""
         lines = [f"[b]{spec.name}[/b]{unit}: {spec.why}"]
         if self.session.results:
-            why = self.session.results[-1].why.get(meter, {})
+            why = self.session.results[-1].why_seen(self.acting).get(meter, {})
             if why:
                 lines.append("Last quarter's change, by cause:")
                 lines += [f"  {c}: {fmt.change(v, spec.fmt)}" for c, v in list(why.items())[:5]]
@@ -189,7 +180,7 @@ class WarRoom(Screen):
     # -- preview in a worker
     @work(thread=True, exclusive=True, group="preview")
     def run_preview(self, key: str) -> None:
-        spreads = self.session.preview(key, self.acting)
+        spreads = forecast.preview(self.session.game, key, self.acting)
         self.post_message(PreviewReady(key, spreads))
 
     def on_preview_ready(self, msg: PreviewReady) -> None:
@@ -201,8 +192,7 @@ class WarRoom(Screen):
             spec = gd.meters[sp.meter]
             lo, hi = (fmt.change(v, spec.fmt) for v in (sp.with_move[0], sp.with_move[2]))
             lines.append(
-                f" {SHORT.get(sp.meter, spec.name):11s}{lo:>7s}…{hi:<7s}"
-                f"[b]{fmt.change(sp.effect, spec.fmt):>6s}[/b]"
+                f" {spec.short:11s}{lo:>7s}…{hi:<7s}[b]{fmt.change(sp.effect, spec.fmt):>6s}[/b]"
             )
         self.show_detail(self.entry, "\n".join(lines))
 

@@ -11,30 +11,6 @@ from textual.widgets import DataTable
 from game.tui import format as fmt
 from game.tui.session import Session
 
-# the war room's order: the race first, then markets, money, politics
-ORDER = (
-    "score",
-    "capability_gap_months",
-    "us_compute",
-    "cn_compute",
-    "stock_ratio",
-    "added_ratio_4q",
-    "nvidia_cn_share",
-    "huawei_cn_share",
-    "cn_global_app_share",
-    "cuda_lockin",
-    "cn_cloud_compute",
-    "cloud_cost_ratio",
-    "bubble_risk",
-    "us_ai_capex",
-    "us_ai_revenue",
-    "cn_utilization",
-    "cn_rent_rmb",
-    "tension",
-    "us_political_capital",
-    "cn_political_capital",
-)
-
 
 class MeterTable(DataTable):
     """One row per meter: name, value, change this quarter, sparkline of its history."""
@@ -59,8 +35,7 @@ class MeterTable(DataTable):
         before = hist[-2] if len(hist) > 1 else now
         row = self.cursor_row
         self.clear()
-        for m in ORDER:
-            spec = gd.meters[m]
+        for m, spec in gd.meters.items():  # the catalogue's order
             self.add_row(
                 spec.name,
                 fmt.value(now[m], spec.fmt),

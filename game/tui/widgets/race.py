@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Sparkline, Static
 
+from game.engine.ledger import COVERT
 from game.tui import format as fmt
 from game.tui.session import Session
 
@@ -41,7 +42,8 @@ class RacePanel(Vertical):
         yield Static(id="channels")
         yield Static(id="gauges")
 
-    def show(self, session: Session) -> None:
+    def show(self, session: Session, viewer: str) -> None:
+        """Render the race as `viewer` sees it (covert channels folded until exposed)."""
         g = session.game
         m = g.meters
         hist = g.meter_history
@@ -55,7 +57,7 @@ class RacePanel(Vertical):
         self.query_one("#cn-spark", Sparkline).data = [
             math.log10(max(h["cn_compute"], 1)) for h in hist
         ]
-        ch = session.china_channels()
+        ch = g.china_channels(viewer)
         total = sum(ch.values()) or 1.0
         lines = [
             f"US {fmt.value(m['us_compute'], 'compute')} vs CN "
@@ -63,6 +65,7 @@ class RacePanel(Vertical):
             "[b]China's compute by channel[/b]",
         ]
         for name, v in ch.items():
+            name = "covert ?" if name == COVERT else name  # the other side's unexposed moves
             lines.append(f"{name:10s} {gauge(v, total, 7)} {fmt.value(v, 'compute'):>6s}")
         self.query_one("#channels", Static).update("\n".join(lines))
         self.query_one("#gauges", Static).update(

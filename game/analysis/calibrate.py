@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from game.ai.registry import side_policy  # targets may name AI players (T11)
 from game.engine.data import GameData, data_dir, load_data, parse_quarter
 from game.engine.runner import FLOWS, Trace, run
 from game.engine.yamlsrc import read
@@ -145,8 +146,6 @@ def calibrate(
     runs = runs or default_runs
     seed = default_seed if seed is None else seed
     out = []
-    from game.ai import side_policy  # targets may name AI players (T11: random personas)
-
     for t in targets:
         us = side_policy(t.us, "us", gd, seed)
         cn = side_policy(t.china, "china", gd, seed)

@@ -5,16 +5,14 @@ the same seed (common random numbers), so the differences between points come fr
 not from the dice. Points run in-process, in a local process pool, or on a Dask cluster; a point's
 result depends only on its inputs, so all three backends give identical results, in grid order.
 
-    from game.sweep import sweep
+    from game.analysis.sweep import sweep
     res = sweep(["huawei_output_2025=40000:146000:5"], "hold", "hold", "2025-deepseek-shock", 1000, 1)
     res["sensitivity"]     # the tornado table: effect of each figure from its lowest to highest value
 """
 
 from __future__ import annotations
 
-import argparse
 import itertools
-import json
 import math
 import multiprocessing
 import os
@@ -25,17 +23,9 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import replace
 from typing import Any, NamedTuple
 
-DEFAULT_SCENARIO = "2025-deepseek-shock"
+from game.engine.data import DEFAULT_SCENARIO, did_you_mean
+
 MODES = ("oat", "grid")
-# final meters summarised at every point (p10/p50/p90)
-SWEEP_METERS = (
-    "score",
-    "capability_gap_months",
-    "stock_ratio",
-    "bubble_risk",
-    "huawei_cn_share",
-    "cn_compute",
-)
 VARY_HELP = (
     "NAME=LO:HI:STEPS (inclusive, STEPS >= 2) or NAME=V1,V2,...; xF means F times the base value"
 )
@@ -63,8 +53,6 @@ def _number(token: str, base: float, text: str) -> float:
 
 
 def _base_value(name: str, gd) -> float:
-    from game.engine.data import did_you_mean
-
     if name not in gd.params:
         raise ValueError(
             f"unknown parameter {name!r}{did_you_mean(name, gd.params)}; "
@@ -187,7 +175,7 @@ def run_point(args: Sequence[Any]) -> dict:
         "win_rates": tr.win_rates(),
         "final": {
             m: dict(zip(("p10", "p50", "p90"), percentiles(tr.final(m)), strict=True))
-            for m in SWEEP_METERS
+            for m in gd.meters_in("sweep")
         },
     }
 
@@ -320,7 +308,7 @@ def sweep(
     (per figure: base, low, high, us_win_low/high/change, score_p50_low/high/change, sorted by
     the absolute change in median score, then in US win rate)."""
     from game.ai import side_policy
-    from game.engine.data import did_you_mean, load_data
+    from game.engine.data import load_data
 
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}: use {' or '.join(MODES)}")
@@ -377,158 +365,3 @@ def sweep(
         "points": rows,
         "sensitivity": _sensitivity(vs, rows, base, mode),
     }
-
-
-# ----------------------------------------------------------------------------- command line
-
-
-def _num(x: float) -> str:
-    a = abs(x)
-    if a >= 1e6:
-        return f"{x / 1e6:.3g}M"
-    if a >= 1e4:
-        return f"{x / 1e3:.4g}k"
-    return f"{x:.4g}"
-
-
-def _table(rows: list[list[str]], header: list[str], right: int = 0) -> str:
-    """Columns from index `right` on are right-aligned (numbers)."""
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-
-    def line(r):
-        return "  ".join(
-            c.rjust(w) if i >= right else c.ljust(w)
-            for i, (c, w) in enumerate(zip(r, widths, strict=True))
-        ).rstrip()
-
-    return "\n".join([line(header), "  ".join("-" * w for w in widths), *map(line, rows)])
-
-
-def format_text(res: dict) -> str:
-    names = [v["name"] for v in res["varies"]]
-    n = len(res["points"])
-    how = "one figure at a time" if res["mode"] == "oat" else "full grid"
-    out = [
-        f"{n} points x {res['games']} games of {res['scenario']} ({how}), seed {res['seed']} "
-        f"at every point: US {res['us']} vs China {res['china']}",
-        "base: " + ", ".join(f"{v['name']} = {_num(v['base'])}" for v in res["varies"]),
-        "",
-    ]
-    rows = []
-    for p in res["points"]:
-        vals = [
-            "base" if p["varied"] not in (None, nm) else _num(p["overrides"][nm]) for nm in names
-        ]
-        wr, sc = p["win_rates"], p["final"]["score"]
-        rows.append(
-            [
-                *vals,
-                *(f"{wr[k]:.1%}" for k in ("us", "china", "draw")),
-                *(f"{sc[k]:+.1f}" for k in ("p10", "p50", "p90")),
-                f"{p['final']['capability_gap_months']['p50']:.1f}",
-            ]
-        )
-    header = [*names, "US", "China", "draw", "score p10", "p50", "p90", "gap p50 (mo)"]
-    out.append(_table(rows, header, right=len(names)))
-    out += ["", "Sensitivity, largest effect first (lowest -> highest value"]
-    out[-1] += ", others at base):" if res["mode"] == "oat" else ", averaged over the others):"
-    srows = [
-        [
-            s["name"],
-            f"{_num(s['low'])} -> {_num(s['high'])}",
-            f"{s['us_win_low']:.1%} -> {s['us_win_high']:.1%}",
-            f"{s['us_win_change'] * 100:+.1f} pts",
-            f"{s['score_p50_low']:+.1f} -> {s['score_p50_high']:+.1f}",
-            f"{s['score_p50_change']:+.1f}",
-        ]
-        for s in res["sensitivity"]
-    ]
-    out.append(
-        _table(
-            srows,
-            ["figure", "range", "US win", "change", "median score", "change"],
-            right=1,
-        )
-    )
-    return "\n".join(out)
-
-
-def cmd_sweep(args) -> int:
-    from game.cli import CliError
-
-    progress = None
-    if sys.stderr.isatty():
-
-        def progress(done: int, total: int) -> None:
-            bar = "#" * (30 * done // total)
-            end = "\n" if done == total else ""
-            print(f"\r  sweeping [{bar:<30}] {done}/{total} points", end=end, file=sys.stderr)
-            sys.stderr.flush()
-
-    try:
-        res = sweep(
-            args.vary,
-            us=args.us,
-            china=args.china,
-            scenario=args.scenario,
-            games=args.games,
-            seed=args.seed,
-            workers=args.workers,
-            dask_address=args.dask,
-            progress=progress,
-            mode=args.mode,
-        )
-    except (ValueError, ImportError, ConnectionError, DataMismatchError) as exc:
-        raise CliError(str(exc)) from exc
-    print(json.dumps(res, indent=2) if args.json else format_text(res))
-    return 0
-
-
-def register(subparsers) -> argparse.ArgumentParser:
-    """Add the `sweep` subcommand to an argparse subparsers object (dispatches to cmd_sweep)."""
-    s = subparsers.add_parser(
-        "sweep",
-        help="sensitivity analysis: rerun a matchup across values of uncertain parameters",
-        description="Rerun one matchup while varying figures from data/params.yaml, with the\n"
-        "same seed at every point (common random numbers), and rank the figures by effect.",
-        epilog="Examples:\n"
-        "  g2 sweep --vary huawei_output_2025=40000:146000:5 --us hold --china hold\n"
-        "  g2 sweep --vary huawei_growth_q=x0.5:x2:4 --vary grey_q=4000,9000,20000 --mode grid\n"
-        "  g2 sweep --vary huawei_output_2025=40000:146000:5 --dask tcp://HOST:8786",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    s.add_argument(
-        "--vary",
-        action="append",
-        required=True,
-        metavar="NAME=SPEC",
-        help=f"a parameter to vary (repeatable): {VARY_HELP}",
-    )
-    s.add_argument(
-        "--us", default="random-persona", help="US agent or plan (default random-persona)"
-    )
-    s.add_argument(
-        "--china", default="random-persona", help="China agent or plan (default random-persona)"
-    )
-    s.add_argument(
-        "--scenario", default=DEFAULT_SCENARIO, help=f"scenario id (default {DEFAULT_SCENARIO})"
-    )
-    s.add_argument("--games", type=int, default=1000, help="games per point (default 1000)")
-    s.add_argument("--seed", type=int, default=1, help="seed used at every point (default 1)")
-    s.add_argument(
-        "--mode",
-        choices=MODES,
-        default="oat",
-        help="oat: each figure alone, others at base (default); grid: every combination",
-    )
-    s.add_argument(
-        "--workers", type=int, default=None, help="local processes (default: one per CPU; 1 = none)"
-    )
-    s.add_argument(
-        "--dask",
-        metavar="ADDRESS",
-        help="run the points on a Dask scheduler, e.g. tcp://HOST:8786 (uv sync --extra dask)",
-    )
-    s.add_argument("--json", action="store_true", help="print the full result as JSON")
-    s.set_defaults(func=cmd_sweep)
-    return s

@@ -1,0 +1,56 @@
+"""`g2 validate`: checks any G2 file (data, scenario, plan, calibration targets) and names the problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from game.analysis.calibrate import load_targets
+from game.engine.data import (
+    _merged,
+    load_data,
+    load_events,
+    load_figures,
+    load_levers,
+    load_meters,
+    load_moves,
+    load_params,
+    load_scenario,
+    seeds_dir,
+)
+from game.engine.plans import load_plan
+from game.engine.yamlsrc import DataError, read
+
+
+def validate_file(path: str | Path) -> list[str]:
+    """Validate one data, scenario or plan file; return a list of problems (empty if fine)."""
+    p = Path(path)
+    try:
+        doc = read(p)
+        gd = load_data()
+        v = doc.value if isinstance(doc.value, dict) else {}
+        if p.name == "params.yaml":
+            load_params(doc, gd.figures)
+        elif p.name == "levers.yaml":
+            load_levers(doc)
+        elif p.name == "meters.yaml":
+            load_meters(doc, gd.figures)
+        elif "moves" in v:
+            load_moves(doc, gd.levers, gd.figures)
+        elif "events" in v:
+            load_events(doc, gd.levers, gd.meters, gd.figures)
+        elif "figures" in v:
+            load_figures(p.parent) if p.parent.resolve() == seeds_dir().resolve() else None
+        elif "stocks" in v or "start" in v or "extends" in v:
+            raw = {sid: read(sc.path) for sid, sc in gd.scenarios.items()}
+            load_scenario(_merged(doc, raw), gd.levers, gd.figures)
+        elif "quarters" in v or "moves_by_quarter" in v or "side" in v:
+            load_plan(p, gd)
+        elif "targets" in v:
+            load_targets(p, gd)
+        else:
+            raise doc.error(
+                "", "not a recognised G2 file (scenario, plan, moves, events, params, ...)"
+            )
+    except DataError as exc:
+        return [str(exc)]
+    return []
