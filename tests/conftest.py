@@ -60,7 +60,8 @@ def replay_moves(game) -> list[dict[str, list[str]]]:
 
 def state_snapshot(game) -> dict:
     """A deep copy of everything observable about a game (to check that nothing changed)."""
-    st = game._batch.state
+    batch = game.snapshot()  # a copy: the public way to read the full state
+    st = batch.state
     return {
         "digest": game.digest(),
         "quarter": game.quarter,
@@ -69,7 +70,7 @@ def state_snapshot(game) -> dict:
         "policy": game.policy(),
         "over": game.over,
         "stocks": st.stocks.copy(),
-        "rng": str(game._batch.rng.bit_generator.state),
+        "rng": str(batch.rng.bit_generator.state),
     }
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from game.analysis.calibrate import load_targets
+from game.engine import model
 from game.engine.data import (
+    DEFAULT_SCENARIO,
     _merged,
     load_data,
     load_events,
@@ -33,7 +35,10 @@ def validate_file(path: str | Path) -> list[str]:
         elif p.name == "levers.yaml":
             load_levers(doc)
         elif p.name == "meters.yaml":
-            load_meters(doc, gd.figures)
+            meters = load_meters(doc, gd.figures)
+            sc = gd.scenarios[DEFAULT_SCENARIO]
+            computed = model.compute_meters(gd, model.initial_state(gd, sc, 1))
+            model.check_catalogue(gd, computed, meters, str(p))
         elif "moves" in v:
             load_moves(doc, gd.levers, gd.figures)
         elif "events" in v:

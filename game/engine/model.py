@@ -136,24 +136,28 @@ def initial_state(gd: GameData, sc: Scenario, n: int) -> State:
     return state
 
 
-def check_catalogue(gd: GameData, computed) -> None:
-    """Every meter data/meters.yaml declares is computed, and every computed meter is declared."""
-    for name, meter in gd.meters.items():
+def check_catalogue(gd: GameData, computed, meters=None, path: str | None = None) -> None:
+    """Every meter the catalogue (data/meters.yaml, or `meters` read from `path`) declares is
+    computed by the model, and every computed meter is declared. Raises DataError naming the file,
+    the line and the meter."""
+    meters = gd.meters if meters is None else meters
+    path = path or gd.meters_path
+    for name, meter in meters.items():
         if name not in computed:
             raise DataError(
-                gd.meters_path,
+                path,
                 meter.line,
                 f"meters.{name}",
                 f"meter {name!r} is declared but the model does not compute it "
                 f"(computed: {', '.join(computed)})",
             )
     for name in computed:
-        if name not in gd.meters:
+        if name not in meters:
             raise DataError(
-                gd.meters_path,
+                path,
                 None,
                 "meters",
-                f"the model computes meter {name!r} but meters.yaml does not declare it",
+                f"the model computes meter {name!r} but this catalogue does not declare it",
             )
 
 

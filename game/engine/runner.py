@@ -94,7 +94,9 @@ def run(
             meters[k][t + 1] = v
         for k in FLOWS:
             flows[k][t] = np.where(was_over, 0.0, st.s[k])
-        meters["legacy_stock"][t + 1] = st.stocks[:, model.LEGACY].sum(axis=1)
+        # like the meters, a game's legacy stock stops where the game ended
+        legacy = st.stocks[:, model.LEGACY].sum(axis=1)
+        meters["legacy_stock"][t + 1] = np.where(was_over, meters["legacy_stock"][t], legacy)
         ended = np.where(~was_over & st.over, t + 1, ended)
         if progress:
             progress(t + 1, T)

@@ -4,7 +4,6 @@ its moves are legal and replay from a seed, and its common-random-numbers genera
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pytest
@@ -20,7 +19,7 @@ from game.ai import (
     make_agent,
     observe,
 )
-from game.ai.planner import TiledRng
+from game.ai.rollout import TiledRng
 from game.engine.api import DEFAULT_SCENARIO, Batch, new_game
 from game.engine.data import load_data
 from game.engine.runner import run
@@ -105,6 +104,7 @@ def report(label: str, k: int, n: int, baselines: dict[str, float]) -> tuple[str
 #     [0.723, 0.836], p = 9.5e-17 (efficiency-first 0.616). Both assertions hold either way.
 
 
+@pytest.mark.slow
 def test_planner_as_us_beats_the_pragmatist():
     k = wins("planner", "pragmatist", GAMES, "us")
     baselines = {
@@ -112,8 +112,13 @@ def test_planner_as_us_beats_the_pragmatist():
     }
     text, p = report("planner (US) vs pragmatist", k, GAMES, baselines)
     assert p < 0.01, text
+    # not significantly better than the Dealmaker (see above), but better than the other two
+    for us, rate in sorted(baselines.items(), key=lambda kv: kv[1])[:-1]:
+        p_us = p_at_least(k, GAMES, rate)
+        assert p_us < 0.01, f"{text}; p = {p_us:.2e} against the {us}'s {rate:.3f}"
 
 
+@pytest.mark.slow
 def test_planner_as_china_beats_the_hawk():
     k = wins("hawk", "planner", GAMES, "china")
     baselines = {
@@ -145,32 +150,28 @@ def test_levels():
         make_agent(f"planner:{bad}", "us")
 
 
-def play_planners(seed: int) -> tuple[list[dict], list[float]]:
-    """A whole game of planner:1 vs planner:1 through decide + play_turn: its history and the
-    seconds each decision took."""
+def play_planners(seed: int) -> list[dict]:
+    """A whole game of planner:1 vs planner:1 through decide + play_turn: its history. Every move
+    a planner picks must be among the legal moves the API lists. (Decision time is measured by
+    benchmarks/ai.py, not asserted here.)"""
     game = new_game(DEFAULT_SCENARIO, seed)
     agents = {side: make_agent("planner:1", side) for side in ("us", "china")}
     rngs = {side: agent_rng(seed, side) for side in agents}
-    times = []
     while not game.over:
         moves = {}
         for side, agent in agents.items():
-            t0 = time.perf_counter()
             moves[side] = decide(agent, game, rngs[side])
-            times.append(time.perf_counter() - t0)
             legal = {s for m in game.legal_moves(side) for s in m.ids()}
             assert set(moves[side]) <= legal, (game.quarter, side, moves[side])
         game.play_turn(moves)  # raises IllegalMove on an illegal or unaffordable set
-    return game.history, times
+    return game.history
 
 
-def test_level_1_decides_legal_moves_in_finite_time_and_replays():
-    history, times = play_planners(seed=8)
-    assert history and all(math.isfinite(t) for t in times)
-    assert max(times) < 20.0, f"slowest level-1 decision took {max(times):.1f}s"
+def test_level_1_decides_legal_moves_and_replays():
+    history = play_planners(seed=8)
+    assert len(history) == load_data().scenarios[DEFAULT_SCENARIO].quarters or history[-1]
     assert any(rec["us"] for rec in history) and any(rec["china"] for rec in history)
-    again, _ = play_planners(seed=8)
-    assert again == history  # same seed, same moves every quarter
+    assert play_planners(seed=8) == history  # same seed, same moves every quarter
 
 
 def test_same_seed_same_batch_choices():

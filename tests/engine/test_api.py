@@ -297,7 +297,8 @@ def test_game_ends_at_scenario_end(scenario, quarters, gd):
     assert all(not m.legal for m in g.moves("us"))
     assert g.legal_moves("china") == []
     with pytest.raises(RuntimeError):
-        g._batch.step(g._batch.no_moves())
+        b = g.snapshot()
+        b.step(b.no_moves())
 
 
 def test_random_games_end_with_a_result():

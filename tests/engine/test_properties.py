@@ -32,7 +32,7 @@ def draw_turn(data, g) -> dict[str, list[str]]:
 
 
 def check_invariants(g, gd) -> None:
-    st_ = g._batch.state
+    st_ = g.snapshot().state
     assert np.all(np.isfinite(st_.stocks)), "NaN/inf in stocks"
     assert np.all(st_.stocks >= 0), f"negative stock: {st_.stocks.min()}"
     for k, v in st_.s.items():
