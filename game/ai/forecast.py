@@ -12,7 +12,7 @@ from game.ai.personas import PERSONAS, Mixture
 from game.ai.registry import make_agent
 from game.ai.rollout import TiledRng, fork, rollout
 from game.engine.api import Game
-from game.engine.data import other_side
+from game.engine.data import other_side, score_sign
 from game.engine.runner import run
 
 PREVIEW_GAMES = 200
@@ -79,7 +79,7 @@ def advisors(game: Game, side: str) -> list[Advice]:
     """The side's personas as advisors: each names its first move now and why, with the engine's
     forecast of that move against holding (changes from the advised side's point of view)."""
     obs = observe(game.snapshot(), side)  # personas only read it: one view serves all three
-    sign = 1 if side == "us" else -1
+    sign = score_sign(side)
     out = []
     for key, cls in PERSONAS[side].items():
         persona = cls()
@@ -117,7 +117,7 @@ def compare_with_personas(game: Game, side: str, opponent: str, n: int = 300) ->
     same seed, the same `opponent` agent) where the persona ended with a worse score than `game`."""
     if not game.history:
         return {}
-    sign = 1 if side == "us" else -1
+    sign = score_sign(side)
     mine = game.meters["score"] * sign
     other = other_side(side)
     out = {}

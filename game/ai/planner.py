@@ -25,7 +25,7 @@ from game.ai.catalog import DEFAULT_LEVEL, LEVELS
 from game.ai.personas import PERSONAS, Mixture
 from game.ai.rollout import TiledRng, fork, rollout
 from game.engine import model
-from game.engine.data import other_side
+from game.engine.data import other_side, score_sign
 
 MAX_ROWS = 1 << 16  # rows simulated at once; more games are planned in chunks
 WIN_BONUS = 30.0
@@ -128,7 +128,7 @@ class Planner:
         left = batch.scenario.end - batch.state.q + 1
         quarters = min(H, left) if H else left
         rollout(sim, self.side, first, opp, TiledRng(rng, G, K, R), quarters, self.follow)
-        sign = 1.0 if self.side == "us" else -1.0
+        sign = float(score_sign(self.side))
         mine_code = model.RESULT_US if self.side == "us" else model.RESULT_CHINA
         theirs_code = model.RESULT_CHINA if self.side == "us" else model.RESULT_US
         res = sim.state.result

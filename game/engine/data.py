@@ -32,6 +32,11 @@ def side_name(side: str) -> str:
     return SIDE_NAMES[side]
 
 
+def score_sign(side: str) -> int:
+    """+1 for the US, -1 for China: the leadership score (US-positive) seen from `side`."""
+    return 1 if side == "us" else -1
+
+
 def capital_lever(side: str) -> str:
     """The lever (and meter) holding a side's political capital."""
     return CAPITAL_LEVERS[side]

@@ -74,7 +74,7 @@ class Session:
         game = load_game(p)
         extra = json.loads(p.read_text(encoding="utf-8")).get("extra") or {}
         side = extra.get("side", "us")
-        opponent = extra.get("opponent", "pragmatist")
+        opponent = extra.get("opponent", default_opponent(side))
         try:
             s = cls(game, side, opponent, name=extra.get("name", p.stem), save_dir=p.parent)
         except ValueError as exc:
