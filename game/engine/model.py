@@ -501,7 +501,7 @@ def cloud(t: Quarter) -> None:
 
 def stocks_and_retirement(t: Quarter) -> None:
     """Retire chips by vintage, install this quarter's flows; book compute and the ratios."""
-    gd, st, p, f, L = t.gd, t.st, t.p, t.f, t.ledger
+    gd, st, f, L = t.gd, t.st, t.f, t.ledger
     h = np.broadcast_to(survival_hazard(gd), st.stocks.shape).copy()
     h[:, LEGACY, :] = np.clip(h[:, LEGACY, :] + st.lev["legacy_wear"][:, None], 0, 1)
     retired = (st.stocks * h).sum(axis=2)
@@ -542,7 +542,14 @@ def stocks_and_retirement(t: Quarter) -> None:
         imports,
         grey,
     )
-    # compute, by cause: each flow's parts (a lasting effect or a covert push named apart)
+    book_compute(t, retired)
+
+
+def book_compute(t: Quarter, retired: np.ndarray) -> None:
+    """Compute on each side by cause (each flow's parts: a lasting effect or a covert push named
+    apart), the stock ratio's first-order split and the capability gap's compute terms."""
+    gd, st, p, f, L = t.gd, t.st, t.p, t.f, t.ledger
+    us_out = f["us_out"]
     eff = dom_eff(p, st.lev)
     L.add_parts("us_compute", t.parts["us_output"])
     L.add("us_compute", "retirement", -retired[:, US])
@@ -607,9 +614,9 @@ def efficiency_and_capability(t: Quarter) -> None:
     t.ledger.add(gap, "research breakthroughs and luck", lev["research_luck"] - luck_before)
 
 
-def markets(t: Quarter) -> None:
-    """Who sells China its chips (units bought this quarter), CUDA lock-in, and global app users."""
-    p, st, s, lev, f, L = t.p, t.st, t.st.s, t.st.lev, t.f, t.ledger
+def chip_market(t: Quarter) -> None:
+    """Who sells China its chips: Nvidia's and Huawei's shares of the units bought this quarter."""
+    p, s, f, L = t.p, t.st.s, t.f, t.ledger
     nv_units = (
         f["h20"] * p["units_per_b300e_h20"]
         + f["h200"] * p["units_per_b300e_h200"]
@@ -653,7 +660,11 @@ def markets(t: Quarter) -> None:
         )
         s[key] = s[key] + a * (tgt1 - s[key])
     s["nv_units"], s["hw_units"], s["ot_units"] = nv_units, hw_units, ot_units
-    # CUDA lock-in follows Nvidia's share of installed chips, less what a domestic stack removes
+
+
+def cuda_lockin(t: Quarter) -> None:
+    """CUDA lock-in follows Nvidia's share of installed chips, less what a domestic stack removes."""
+    p, st, s, lev, L = t.p, t.st, t.st.s, t.st.lev, t.ledger
     installed_nv = st.stocks[:, [LEGACY, IMPORT, GREY]].sum(axis=(1, 2))
     nv_frac = installed_nv / np.maximum(installed_nv + st.stocks[:, DOMESTIC].sum(axis=1), 1.0)
     from_chips = p["lockin_base"] + p["lockin_span"] * nv_frac
@@ -665,7 +676,11 @@ def markets(t: Quarter) -> None:
     )
     L.add("cuda_lockin", "de-CUDA software stack", p["lockin_adjust"] * (lock_target - from_chips))
     s["cuda_lockin"] = s["cuda_lockin"] + p["lockin_adjust"] * (lock_target - s["cuda_lockin"])
-    # global users of Chinese AI apps
+
+
+def global_users(t: Quarter) -> None:
+    """Chinese AI apps' share of global users: the capability gap, open source, AI+, US blocks."""
+    p, s, lev, L = t.p, t.st.s, t.st.lev, t.ledger
     gap_prev = t.old["capability_gap_months"]
     from_gap = p["app_share_base"] + p["app_share_span"] * (
         1 / (1 + np.exp(gap_prev / p["app_gap_scale"])) - 0.3
@@ -835,7 +850,9 @@ PHASES = (
     cloud,
     stocks_and_retirement,
     efficiency_and_capability,
-    markets,
+    chip_market,
+    cuda_lockin,
+    global_users,
     money_and_bubble,
     overbuild,
     politics,
