@@ -217,3 +217,19 @@ def test_missing_pettingzoo_says_how_to_install(monkeypatch):
     monkeypatch.delitem(sys.modules, "game.ai.env")
     with pytest.raises(ImportError, match="uv sync --extra rl"):
         importlib.import_module("game.ai.env")
+
+
+def test_a_covert_stance_reads_minus_one_for_the_other_side_until_exposed():
+    env = G2ParallelEnv()
+    for seed in range(100):
+        obs, _ = env.reset(seed=seed)
+        act = {"us": 0, "china": env.move_to_action("china", "grey_market:on")}
+        obs, *_ = env.step(act)
+        if "grey" in env.batch.state.lev and env.batch.state.unexposed.any():
+            break
+    else:
+        raise AssertionError("the grey-market move was exposed in every seed")
+    i_us = env.feature_names["us"].index("lever:grey")
+    i_cn = env.feature_names["china"].index("lever:grey")
+    assert obs["us"]["observation"][i_us] == -1.0  # hidden from the US
+    assert obs["china"]["observation"][i_cn] == 1.0  # China sees its own stance: on
