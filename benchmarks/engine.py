@@ -1,12 +1,17 @@
-"""Engine benchmark: one quarter of one game, a 10,000-game batch, and batch vs one-at-a-time cost.
+"""Engine benchmark: one quarter of one game, a 10,000-game batch, batch vs one-at-a-time cost, and
+`g2 sim` at scale: games per second and peak memory (each size in a fresh process).
 
-Run with `uv run python benchmarks/engine.py`. Prints figures; asserts nothing (speed is
-measured here, not in timed tests).
+Run with `uv run python benchmarks/engine.py [--sizes 100000,1000000]` (add 10000000 for the
+10-million-game figure; it takes a while). Prints figures; asserts nothing (speed is measured
+here, not in timed tests).
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
+import subprocess
+import sys
 import time
 
 from game.engine.api import Batch, Game
@@ -40,7 +45,29 @@ def batch(n: int = 10_000, seed: int = 1) -> float:
     return time.perf_counter() - t
 
 
+SIM = """
+import resource, sys, time, io, contextlib
+from game.cli import main
+t = time.perf_counter()
+with contextlib.redirect_stdout(io.StringIO()):
+    main(["sim", "--us", "hawk", "--china", "pragmatist", "--games", sys.argv[1], "--json"])
+print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def sim_at_scale(games: int) -> tuple[float, float]:
+    """(games per second, peak resident memory in MB) of `g2 sim` with personas, in a fresh process."""
+    out = subprocess.run(
+        [sys.executable, "-c", SIM, str(games)], capture_output=True, text=True, check=True
+    ).stdout.split()
+    secs, peak_kb = float(out[0]), float(out[1])
+    return games / secs, peak_kb / 1024
+
+
 def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="100000,1000000", help="g2 sim sizes (comma-separated)")
+    args = ap.parse_args()
     Batch(SCENARIO, 1, 0)  # load and compile data once, outside the timings
     lat = quarter_latency()
     print(f"one quarter of one game (Game.play_turn, with 'why'): median {lat:,.0f} us")
@@ -52,6 +79,12 @@ def main() -> None:
         f"10,000 games x 16 quarters in one batch:            {secs:.2f} s = {10_000 / secs:,.0f} games/s"
     )
     print(f"batch per-game cost / one-at-a-time cost:           1/{single / per_game:,.0f}")
+    for games in (int(x) for x in args.sizes.split(",") if x):
+        rate, peak = sim_at_scale(games)
+        print(
+            f"g2 sim, hawk vs pragmatist, {games:>10,} games:      {rate:,.0f} games/s, "
+            f"peak memory {peak:,.0f} MB ({peak * 1024 / games:.2f} KB/game)"
+        )
 
 
 if __name__ == "__main__":

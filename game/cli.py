@@ -57,8 +57,11 @@ def _policies(args, gd):
 
 
 def cmd_sim(args) -> int:
+    import numpy as np
+
     from game.engine.data import load_data
-    from game.engine.runner import FLOWS, percentiles, run
+    from game.engine.model import RESULT_NAMES
+    from game.engine.runner import CHUNK, percentiles, run_chunks
 
     gd = load_data()
     if args.scenario not in gd.scenarios:
@@ -67,11 +70,40 @@ def cmd_sim(args) -> int:
         )
     if args.games < 1:
         raise CliError("--games must be at least 1")
+    chunk = CHUNK if args.chunk is None else args.chunk
+    if chunk < 1:
+        raise CliError("--chunk must be at least 1")
+    out = Path(args.out) if args.out else None
+    if out and out.suffix.lower() not in (".csv", ".jsonl"):
+        raise CliError(f"--out must end in .csv or .jsonl, got {out.name!r}")
     us, cn = _policies(args, gd)
     planning = "planner" in (args.us.split(":")[0], args.china.split(":")[0])
     big = args.games * gd.scenarios[args.scenario].quarters >= 50_000
     progress = _progress_bar("simulating") if (big or planning) and sys.stderr.isatty() else None
-    tr = run(args.scenario, us, cn, args.games, args.seed, gd, progress=progress)
+    # only what the command needs is kept: each meter's final value (float32) and each result,
+    # plus the rows being written; memory grows with --chunk, not with --games
+    meters = list(gd.meters)
+    finals = np.empty((len(meters), args.games), np.float32)
+    results = np.empty(args.games, np.int8)
+    rows = _RowWriter(out, meters) if out else None
+    quarters: list[str] = []
+    try:
+        for tr in run_chunks(
+            args.scenario, us, cn, args.games, args.seed, gd, chunk, bool(out), progress
+        ):
+            a, b = tr.offset, tr.offset + tr.n
+            for i, m in enumerate(meters):
+                finals[i, a:b] = tr.final(m)
+            results[a:b] = tr.result
+            quarters = tr.quarters
+            if rows:
+                rows.write(tr)
+    except BaseException:
+        if rows:
+            rows.discard()
+        raise
+    if rows:
+        rows.close()
     if progress:
         print(file=sys.stderr)
     summary = {
@@ -80,71 +112,91 @@ def cmd_sim(args) -> int:
         "seed": args.seed,
         "us": args.us,
         "china": args.china,
-        "quarters": [tr.quarters[0], tr.quarters[-1]],
-        "win_rates": tr.win_rates(),
+        "quarters": [quarters[0], quarters[-1]],
+        "win_rates": {
+            name: float(np.mean(results == code)) for code, name in RESULT_NAMES.items() if name
+        },
         "final": {
-            m: dict(zip(("p10", "p50", "p90"), percentiles(tr.final(m)), strict=True))
-            for m in gd.meters
+            m: dict(zip(("p10", "p50", "p90"), percentiles(finals[i], overwrite=True), strict=True))
+            for i, m in enumerate(meters)
         },
     }
-    if args.out:
-        _write_rows(Path(args.out), tr, gd, FLOWS)
     if args.json:
         print(json.dumps(summary, indent=2))
-        return 0
-    print(
-        f"{args.games} games of {args.scenario} ({tr.quarters[0]}-{tr.quarters[-1]}), seed {args.seed}: "
-        f"US {args.us} vs China {args.china}"
-    )
-    wr = summary["win_rates"]
-    print(f"wins: US {wr['us']:.1%}  China {wr['china']:.1%}  draw {wr['draw']:.1%}\n")
-    per_eflops = gd.params["b300e_per_eflops"]
-    rows = []
-    for m in gd.meters_in("summary"):
-        pct = summary["final"][m]
-        eflops = f"{pct['p50'] / per_eflops:,.0f} EFLOPS" if gd.meters[m].unit == "B300e" else ""
-        rows.append(
-            [gd.meters[m].name, gd.meters[m].unit, *(compact(v) for v in pct.values()), eflops]
-        )
-    print(_table(rows, ["meter at the end", "unit", "p10", "p50", "p90", "p50 in EFLOPS"]))
-    print(f"(1 EFLOPS = {per_eflops:g} B300e; 1 B300e = 2.5 PFLOPS dense BF16)")
-    if args.out:
-        print(f"\nwrote {args.games * len(tr.quarters)} rows to {args.out}")
+    else:
+        print(_sim_text(summary, gd))
+        if rows:
+            print(f"\nwrote {rows.count} rows to {args.out}")
     return 0
 
 
-def _write_rows(path: Path, tr, gd, flows) -> None:
-    """One row per game per quarter: the meters after that quarter and its flows."""
-    import numpy as np
+def _sim_text(summary: dict, gd) -> str:
+    """`g2 sim`'s summary as text: the win rates and the summary meters' p10/p50/p90."""
+    q = summary["quarters"]
+    wr = summary["win_rates"]
+    per_eflops = gd.params["b300e_per_eflops"]
+    table = []
+    for m in gd.meters_in("summary"):
+        pct = summary["final"][m]
+        eflops = f"{pct['p50'] / per_eflops:,.0f} EFLOPS" if gd.meters[m].unit == "B300e" else ""
+        table.append(
+            [gd.meters[m].name, gd.meters[m].unit, *(compact(v) for v in pct.values()), eflops]
+        )
+    return "\n".join(
+        [
+            f"{summary['games']} games of {summary['scenario']} ({q[0]}-{q[1]}), seed "
+            f"{summary['seed']}: US {summary['us']} vs China {summary['china']}",
+            f"wins: US {wr['us']:.1%}  China {wr['china']:.1%}  draw {wr['draw']:.1%}\n",
+            _table(table, ["meter at the end", "unit", "p10", "p50", "p90", "p50 in EFLOPS"]),
+            f"(1 EFLOPS = {per_eflops:g} B300e; 1 B300e = 2.5 PFLOPS dense BF16)",
+        ]
+    )
 
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".jsonl"):
-        raise CliError(f"--out must end in .csv or .jsonl, got {path.name!r}")
-    meters = list(gd.meters)
-    cols = ["game", "quarter", *meters, *flows, "result"]
-    from game.engine.model import RESULT_NAMES
 
-    T = len(tr.quarters)
-    results = [RESULT_NAMES[int(r)] or "" for r in tr.result]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh) if suffix == ".csv" else None
-        if writer:
-            writer.writerow(cols)
-        for t in range(T):
-            live = tr.ended >= t + 1
-            data = np.column_stack(
-                [tr.meters[m][t + 1] for m in meters] + [tr.flows[f][t] for f in flows]
-            )
-            for i in np.flatnonzero(live):
-                vals = [float(x) for x in data[i]]
-                row = [int(i), tr.quarters[t], *vals, results[i] if tr.ended[i] == t + 1 else ""]
-                if writer:
-                    writer.writerow(row)
+class _RowWriter:
+    """One row per game per quarter played (the meters after that quarter and its flows), game by
+    game, written to a temporary file that replaces FILE only when the run is complete."""
+
+    def __init__(self, path: Path, meters: list[str]):
+        from game.engine.runner import FLOWS
+
+        self.path, self.meters, self.flows = path, meters, FLOWS
+        self.cols = ["game", "quarter", *meters, *FLOWS, "result"]
+        self.csv = path.suffix.lower() == ".csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = path.with_name(f".{path.name}.tmp")
+        self.fh = self.tmp.open("w", newline="", encoding="utf-8")
+        self.writer = csv.writer(self.fh) if self.csv else None
+        if self.writer:
+            self.writer.writerow(self.cols)
+        self.count = 0
+
+    def write(self, tr) -> None:
+        import numpy as np
+
+        from game.engine.model import RESULT_NAMES
+
+        series = [tr.meters[m][1:] for m in self.meters] + [tr.flows[f] for f in self.flows]
+        data = np.stack(series, axis=-1)  # (quarters, games, columns)
+        for i in range(tr.n):
+            last = int(tr.ended[i])
+            result = RESULT_NAMES[int(tr.result[i])] or ""
+            for t in range(last):
+                vals = [float(x) for x in data[t, i]]
+                row = [tr.offset + i, tr.quarters[t], *vals, result if t + 1 == last else ""]
+                if self.writer:
+                    self.writer.writerow(row)
                 else:
-                    fh.write(json.dumps(dict(zip(cols, row, strict=True))) + "\n")
-    tmp.replace(path)
+                    self.fh.write(json.dumps(dict(zip(self.cols, row, strict=True))) + "\n")
+                self.count += 1
+
+    def close(self) -> None:
+        self.fh.close()
+        self.tmp.replace(self.path)
+
+    def discard(self) -> None:
+        self.fh.close()
+        self.tmp.unlink(missing_ok=True)
 
 
 def cmd_calibrate(args) -> int:
@@ -534,7 +586,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=1, help="batch seed (default 1)")
     s.add_argument("--scenario", default=DEFAULT_SCENARIO, help="scenario id (see `g2 scenarios`)")
     s.add_argument("--json", action="store_true", help="print a machine-readable summary")
-    s.add_argument("--out", help="write one row per game per quarter to FILE.csv or FILE.jsonl")
+    s.add_argument(
+        "--out", help="write one row per game per quarter to FILE.csv or FILE.jsonl (game by game)"
+    )
+    s.add_argument(
+        "--chunk",
+        type=int,
+        default=None,
+        help="games simulated at once (default 10000): memory grows with it; results do not depend "
+        "on it (with the planner, its own search dice do)",
+    )
     s.set_defaults(func=cmd_sim)
 
     c = sub.add_parser("calibrate", help="check the model against the calibration targets T1-T11")

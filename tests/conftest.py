@@ -70,7 +70,7 @@ def state_snapshot(game) -> dict:
         "policy": game.policy(),
         "over": game.over,
         "stocks": st.stocks.copy(),
-        "rng": str(batch.rng.bit_generator.state),
+        "rng": str(batch.rng.state),
     }
 
 

@@ -112,3 +112,15 @@ def test_calibrate_json_reports_every_target(capsys):
     rows = json.loads(out)
     assert {r["id"] for r in rows} == {f"T{i}" for i in range(1, 12)}
     assert code == (0 if all(r["pass"] for r in rows) else 1)
+
+
+def test_sim_results_do_not_depend_on_the_chunk_size(tmp_path, capsys):
+    args = ["sim", "--us", "random-persona", "--china", "random-persona", "--games", "120"]
+    outs = []
+    for chunk in ("120", "11"):
+        out = tmp_path / f"rows-{chunk}.csv"
+        assert main([*args, "--chunk", chunk, "--json", "--out", str(out)]) == 0
+        outs.append((capsys.readouterr().out, out.read_bytes()))
+    assert outs[0] == outs[1]
+    header = outs[0][1].decode().splitlines()[0]
+    assert header.startswith("game,quarter,score,")

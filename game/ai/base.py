@@ -8,6 +8,7 @@ operations, so a 10,000-game batch costs no more Python than one game.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -15,6 +16,7 @@ import numpy as np
 
 from game.engine import rules
 from game.engine.data import SIDES, GameData, capital_lever, other_side, quarter_name
+from game.engine.dice import Dice
 from game.engine.observe import visible_levers
 from game.engine.plans import parse_move
 from game.engine.rules import Budget
@@ -158,17 +160,21 @@ def sanitize(obs: Observation, choices: np.ndarray) -> np.ndarray:
     return c.array
 
 
-def agent_policy(agent: Agent, rng: np.random.Generator):
-    """Adapt an agent to the batch runner's policy: batch -> choices for the agent's side."""
+def agent_policy(agent: Agent, rng):
+    """Adapt an agent to the batch runner's policy: batch -> choices for the agent's side.
 
-    seen: list[int] = []
+    `rng` is the agent's dice (`agent_rng`): for every new batch they are re-aimed at that batch's
+    games, so a run split into chunks plays the same as one batch. (A plain Generator is used as is.)"""
+
+    seen: list = []
 
     def act(batch: Batch) -> np.ndarray:
-        if not seen or seen[0] != id(batch):  # a new batch: let the agent clear its memory
-            seen[:] = [id(batch)]
+        if not seen or seen[0]() is not batch:  # a new batch: let the agent clear its memory
+            dice = rng.for_games(batch.offset, batch.n) if isinstance(rng, Dice) else rng
+            seen[:] = [weakref.ref(batch), dice]
             agent.reset(batch.n)
         obs = observe(batch, agent.side)
-        return sanitize(obs, agent.act(obs, rng))
+        return sanitize(obs, agent.act(obs, seen[1]))
 
     return act
 
@@ -189,9 +195,8 @@ def decide(agent: Agent, game: Game, rng: np.random.Generator) -> list[str]:
     return move_strings(game.data, sanitize(obs, agent.act(obs, rng))[0])
 
 
-def agent_rng(seed: int, side: str) -> np.random.Generator:
-    """The Generator handed to the agent playing `side` in a run seeded `seed` (independent of the
-    engine's own stream, so swapping an agent never changes the world's dice)."""
-    return np.random.Generator(
-        np.random.PCG64(np.random.SeedSequence([seed, 1 + SIDES.index(side)]))
-    )
+def agent_rng(seed: int, side: str, offset: int = 0, n: int = 1) -> Dice:
+    """The dice handed to the agent playing `side` in a run seeded `seed`: Generator-like (random,
+    integers, uniform, standard_normal), per game (games offset .. offset + n - 1), and independent
+    of the world's own dice, so swapping an agent never changes the world's draws."""
+    return Dice(seed, (1 + SIDES.index(side),), offset, n)

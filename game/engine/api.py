@@ -390,9 +390,7 @@ class Game:
         h = hashlib.sha256()
         for arr in self._batch.state.arrays():
             h.update(np.ascontiguousarray(arr).tobytes())
-        h.update(
-            json.dumps(self._batch.rng.bit_generator.state, sort_keys=True, default=str).encode()
-        )
+        h.update(json.dumps(self._batch.rng.state, sort_keys=True).encode())
         return h.hexdigest()
 
     # -- saving

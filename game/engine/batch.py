@@ -8,6 +8,7 @@ import numpy as np
 
 from game.engine import model
 from game.engine.data import DEFAULT_SCENARIO, GameData, Scenario, load_data
+from game.engine.dice import WORLD, Dice
 
 
 def _scenario(gd: GameData, scenario: str) -> Scenario:
@@ -25,7 +26,11 @@ def _seed(seed: int | None) -> int:
 
 
 class Batch:
-    """N games of one scenario advanced together: every array has a leading axis of length n."""
+    """N games of one scenario advanced together: every array has a leading axis of length n.
+
+    The batch holds games offset .. offset + n - 1 of a run seeded `seed`; each game's dice depend
+    on the seed and its index alone (`game.engine.dice`), so a run can be split into batches of any
+    size and game i plays the same wherever it runs (a one-game `Game` with seed s is game 0)."""
 
     def __init__(
         self,
@@ -33,13 +38,17 @@ class Batch:
         n: int = 1,
         seed: int | None = None,
         data: GameData | None = None,
+        offset: int = 0,
     ):
         if n < 1:
             raise ValueError("a batch needs at least one game")
+        if offset < 0:
+            raise ValueError(f"offset must be non-negative, got {offset!r}")
         self.data = data or load_data()
         self.scenario = _scenario(self.data, scenario)
         self.seed = _seed(seed)
-        self.rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(self.seed)))
+        self.offset = int(offset)
+        self.rng = Dice(self.seed, (WORLD,), self.offset, n)
         self.state = model.initial_state(self.data, self.scenario, n)
 
     @property
@@ -62,6 +71,7 @@ class Batch:
     def copy(self) -> Batch:
         other = object.__new__(Batch)
         other.data, other.scenario, other.seed = self.data, self.scenario, self.seed
+        other.offset = self.offset
         other.rng = copy.deepcopy(self.rng)
         other.state = self.state.copy()
         return other
@@ -71,6 +81,7 @@ class Batch:
         what-if futures a planner or a preview simulates, leaving this batch untouched."""
         other = object.__new__(Batch)
         other.data, other.scenario, other.seed = self.data, self.scenario, self.seed
+        other.offset = 0
         other.rng = rng
         other.state = self.state.take(idx)
         return other

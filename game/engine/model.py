@@ -665,8 +665,10 @@ def chip_market(t: Quarter) -> None:
 def cuda_lockin(t: Quarter) -> None:
     """CUDA lock-in follows Nvidia's share of installed chips, less what a domestic stack removes."""
     p, st, s, lev, L = t.p, t.st, t.st.s, t.st.lev, t.ledger
-    installed_nv = st.stocks[:, [LEGACY, IMPORT, GREY]].sum(axis=(1, 2))
-    nv_frac = installed_nv / np.maximum(installed_nv + st.stocks[:, DOMESTIC].sum(axis=1), 1.0)
+    # each channel summed along its own row, so a game's sum does not depend on the batch's size
+    by_channel = st.stocks.sum(axis=2)
+    installed_nv = by_channel[:, LEGACY] + by_channel[:, IMPORT] + by_channel[:, GREY]
+    nv_frac = installed_nv / np.maximum(installed_nv + by_channel[:, DOMESTIC], 1.0)
     from_chips = p["lockin_base"] + p["lockin_span"] * nv_frac
     lock_target = from_chips * (1 - p["lockin_decuda"] * lev["decuda"])
     L.add(

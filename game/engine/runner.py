@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,12 +32,16 @@ class Trace:
     flows: dict[str, np.ndarray]
     result: np.ndarray
     ended: np.ndarray  # index of the quarter each game ended (quarters played)
+    offset: int = 0  # the index of this trace's first game in its run
+    record: bool = True  # False: meters only at the start (row 0) and the end (row 1)
 
     def index(self, quarter: int) -> int:
         return quarter - self.start
 
     def final(self, meter: str) -> np.ndarray:
         """Each game's meter value when it ended."""
+        if not self.record:
+            return self.meters[meter][1]
         return self.meters[meter][self.ended, np.arange(self.n)]
 
     def win_rates(self) -> dict[str, float]:
@@ -59,6 +63,9 @@ def plan_policy(plan: Plan, side: str, gd: GameData) -> Policy:
     return act
 
 
+CHUNK = 10_000  # games simulated at once by `run_chunks` (results do not depend on it)
+
+
 def run(
     scenario: str,
     us: Plan | Policy,
@@ -68,10 +75,15 @@ def run(
     data: GameData | None = None,
     until: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    offset: int = 0,
+    record: bool = True,
 ) -> Trace:
-    """Play n games of `scenario` to the end (or through quarter index `until`) as one batch."""
+    """Play games offset .. offset + n - 1 of `scenario` seeded `seed` to the end (or through quarter
+    `until`) as one batch. With `record=False` the trace keeps each meter only at the start and at
+    each game's end (row 1), not every quarter, and no flows: what a summary needs, in ~1/8 of the
+    memory."""
     gd = data or load_data()
-    batch = Batch(scenario, n, seed, gd)
+    batch = Batch(scenario, n, seed, gd, offset)
     sc = batch.scenario
     pol = {
         side: (p if callable(p) else plan_policy(p, side, gd))
@@ -79,8 +91,9 @@ def run(
     }
     last = sc.end if until is None else min(until, sc.end)
     T = last - sc.start + 1
-    meters = {k: np.empty((T + 1, n)) for k in (*batch.state.meters, "legacy_stock")}
-    flows = {k: np.empty((T, n)) for k in FLOWS}
+    rows = T + 1 if record else 2
+    meters = {k: np.empty((rows, n)) for k in (*batch.state.meters, "legacy_stock")}
+    flows = {k: np.empty((T, n)) for k in FLOWS} if record else {}
     for k, v in batch.state.meters.items():
         meters[k][0] = v
     meters["legacy_stock"][0] = batch.state.stocks[:, model.LEGACY].sum(axis=1)
@@ -90,13 +103,15 @@ def run(
         was_over = batch.state.over.copy()
         batch.step(choices)
         st = batch.state
+        row = t + 1 if record else 1
         for k, v in st.meters.items():
-            meters[k][t + 1] = v
-        for k in FLOWS:
+            meters[k][row] = v
+        for k in flows:
             flows[k][t] = np.where(was_over, 0.0, st.s[k])
         # like the meters, a game's legacy stock stops where the game ended
         legacy = st.stocks[:, model.LEGACY].sum(axis=1)
-        meters["legacy_stock"][t + 1] = np.where(was_over, meters["legacy_stock"][t], legacy)
+        before = meters["legacy_stock"][row - 1 if record or t == 0 else row]
+        meters["legacy_stock"][row] = np.where(was_over, before, legacy)
         ended = np.where(~was_over & st.over, t + 1, ended)
         if progress:
             progress(t + 1, T)
@@ -110,8 +125,36 @@ def run(
         flows,
         batch.state.result.copy(),
         ended,
+        offset,
+        record,
     )
 
 
-def percentiles(values: np.ndarray, qs=(10, 50, 90)) -> list[float]:
-    return [float(x) for x in np.percentile(values, qs)]
+def run_chunks(
+    scenario: str,
+    us: Plan | Policy,
+    china: Plan | Policy,
+    n: int,
+    seed: int,
+    data: GameData | None = None,
+    chunk: int = CHUNK,
+    record: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[Trace]:
+    """Play n games in batches of at most `chunk`, yielding each batch's trace (`trace.offset` is
+    its first game's index). Every game's dice depend on (seed, game index) alone, so the results do
+    not depend on `chunk`; memory does: it grows with `chunk`, not with n."""
+    if chunk < 1:
+        raise ValueError(f"chunk must be at least 1, got {chunk!r}")
+    gd = data or load_data()
+    chunks = range(0, n, chunk)
+    for i, a in enumerate(chunks):
+        step = None
+        if progress:
+            step = lambda done, T, i=i: progress(i * T + done, len(chunks) * T)  # noqa: E731
+        yield run(scenario, us, china, min(chunk, n - a), seed, gd, None, step, a, record)
+
+
+def percentiles(values: np.ndarray, qs=(10, 50, 90), overwrite: bool = False) -> list[float]:
+    """The qs percentiles of `values`; with `overwrite`, partitioned in place (no copy)."""
+    return [float(x) for x in np.percentile(values, qs, overwrite_input=overwrite)]

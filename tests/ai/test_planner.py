@@ -99,6 +99,9 @@ def report(label: str, k: int, n: int, baselines: dict[str, float]) -> tuple[str
 #     Persona baselines vs hawk (2000 games): efficiency-first 0.536, self-reliance 0.419,
 #     pragmatist 0.393 (20,000 games: efficiency-first 0.54). Here the measurement supports
 #     more: p < 0.01 against 50% AND against the best persona's rate (p = 1.3e-5 against 0.536).
+#   With per-game dice (issue 8, seed 2025): US 130/200 = 0.650 [0.582, 0.713], p = 1.3e-5
+#     (dealmaker 0.562, hawk 0.306, free-marketeer 0.273 over 2,000 games); China 153/200 = 0.765
+#     [0.702, 0.818], p = 1.4e-14 (efficiency-first 0.600, pragmatist 0.557, self-reliance 0.416).
 #   With a later, uncommitted rebalance of data/params.yaml (gap offset -15, par 5, noise 1.2):
 #     US 135/200 = 0.675 [0.607, 0.736], p = 4.2e-7 (dealmaker 0.637); China 157/200 = 0.785
 #     [0.723, 0.836], p = 9.5e-17 (efficiency-first 0.616). Both assertions hold either way.
