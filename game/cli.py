@@ -89,8 +89,9 @@ def cmd_sim(args) -> int:
     quarters: list[str] = []
     try:
         for tr in run_chunks(
-            args.scenario, us, cn, args.games, args.seed, gd, chunk, bool(out), progress
-        ):
+            args.scenario, us, cn, args.games, args.seed,
+            chunk=chunk, progress=progress, data=gd, record=bool(out),
+        ):  # fmt: skip
             a, b = tr.offset, tr.offset + tr.n
             for i, m in enumerate(meters):
                 finals[i, a:b] = tr.final(m)
@@ -559,17 +560,9 @@ def _add_sweep(sub) -> None:
     s.set_defaults(func=cmd_sweep)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="g2",
-        description="G2: a turn-based wargame and policy simulator of the US-China AI compute race.",
-        epilog="Examples:\n  g2 sim --us hold --china hold --games 1000 --seed 1 --json\n"
-        "  g2 calibrate\n  g2 moves --side china\n  g2 validate data/scenarios/2025-deepseek-shock.yaml",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
-
-    s = sub.add_parser("sim", help="run N seeded games as one batch and summarise them")
+def _add_sim(sub) -> None:
+    """`g2 sim`: N seeded games and their summary."""
+    s = sub.add_parser("sim", help="run N seeded games in vectorised batches and summarise them")
     s.add_argument(
         "--us",
         default="hold",
@@ -598,6 +591,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.set_defaults(func=cmd_sim)
 
+
+def _add_analysis(sub) -> None:
+    """`g2 calibrate` and `g2 tournament`."""
     c = sub.add_parser("calibrate", help="check the model against the calibration targets T1-T11")
     c.add_argument(
         "--runs", type=int, default=None, help="games per target (default: data/calibration.yaml)"
@@ -621,8 +617,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--json", action="store_true", help="print the results as JSON")
     t.set_defaults(func=cmd_tournament)
 
-    _add_sweep(sub)
 
+def _add_listings(sub) -> None:
+    """`g2 agents`, `g2 scenarios`, `g2 moves` and `g2 validate`."""
     a = sub.add_parser("agents", help="list the AI players: personas, the planner and its levels")
     a.add_argument("--side", choices=["us", "china"])
     a.set_defaults(func=cmd_agents)
@@ -641,6 +638,9 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("files", nargs="*")
     v.set_defaults(func=cmd_validate)
 
+
+def _add_play(sub) -> None:
+    """`g2 play`: the terminal game."""
     pl = sub.add_parser("play", help="play in the terminal (the default with no command)")
     pl.add_argument("--side", choices=["us", "china"], help="start straight in as this side")
     pl.add_argument("--scenario", help="scenario id (see `g2 scenarios`)")
@@ -650,6 +650,19 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--seed", type=int, help="seed (default: random)")
     pl.add_argument("--load", help="resume a save file")
     pl.set_defaults(func=cmd_play)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="g2",
+        description="G2: a turn-based wargame and policy simulator of the US-China AI compute race.",
+        epilog="Examples:\n  g2 sim --us hold --china hold --games 1000 --seed 1 --json\n"
+        "  g2 calibrate\n  g2 moves --side china\n  g2 validate data/scenarios/2025-deepseek-shock.yaml",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    for add in (_add_sim, _add_analysis, _add_sweep, _add_listings, _add_play):
+        add(sub)
     return p
 
 

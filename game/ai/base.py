@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 import numpy as np
 
 from game.engine import rules
-from game.engine.data import SIDES, GameData, capital_lever, other_side, quarter_name
+from game.engine.data import SIDES, GameData, capital_lever, quarter_name
 from game.engine.dice import Dice
 from game.engine.observe import visible_levers
 from game.engine.plans import parse_move
@@ -24,16 +24,15 @@ from game.engine.rules import Budget
 if TYPE_CHECKING:  # pragma: no cover
     from game.engine.api import Batch, Game
 
-__all__ = ["other_side"]  # re-exported for agents written against earlier versions
-
 
 @dataclass
 class Observation:
     """What one side sees of n games at the start of a quarter.
 
     meters: every meter, (n,) arrays. levers: every lever as this side sees it (game.engine.observe):
-    NaN in the games where a covert move of the other side set it and has not been exposed yet. legal[j]: for each of this side's moves j, an
-    (n, options) bool array, True where that option may be played now and is affordable on its own.
+    NaN in the games where a covert move of the other side set it and has not been exposed yet.
+    legal[j]: for each of this side's moves j, an (n, options) bool array, True where that option
+    may be played now and is affordable on its own.
     """
 
     side: str

@@ -278,6 +278,41 @@ def _sensitivity(
     return rows
 
 
+def _check_sweep(gd, us, china, scenario, games, seed, workers, mode) -> None:
+    """Refuse a bad mode, count, scenario, agent or plan here, once, rather than in every worker."""
+    from game.ai import side_policy
+
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}: use {' or '.join(MODES)}")
+    if isinstance(games, bool) or int(games) != games or games < 1:
+        raise ValueError(f"games must be a whole number of at least 1, got {games!r}")
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers!r}")
+    if scenario not in gd.scenarios:
+        raise ValueError(
+            f"unknown scenario {scenario!r}{did_you_mean(scenario, gd.scenarios)}; "
+            f"known: {', '.join(sorted(gd.scenarios))}"
+        )
+    side_policy(us, "us", gd, seed)
+    side_policy(china, "china", gd, seed)
+
+
+def _grid(vs, base, mode) -> tuple[list[str | None], list[dict[str, float]]]:
+    """The sweep's points in order: the figure each one varies (None in grid mode) and its values."""
+    labels: list[str | None] = []
+    overrides: list[dict[str, float]] = []
+    if mode == "grid":
+        for combo in itertools.product(*(values for _, values in vs)):
+            labels.append(None)
+            overrides.append({name: v for (name, _), v in zip(vs, combo, strict=True)})
+    else:
+        for name, values in vs:
+            for v in values:
+                labels.append(name)
+                overrides.append({**base, name: v})
+    return labels, overrides
+
+
 def sweep(
     varies,
     us: str = "random-persona",
@@ -307,43 +342,17 @@ def sweep(
     p10/p50/p90) and sensitivity
     (per figure: base, low, high, us_win_low/high/change, score_p50_low/high/change, sorted by
     the absolute change in median score, then in US win rate)."""
-    from game.ai import side_policy
     from game.engine.data import load_data
 
-    if mode not in MODES:
-        raise ValueError(f"unknown mode {mode!r}: use {' or '.join(MODES)}")
-    if isinstance(games, bool) or int(games) != games or games < 1:
-        raise ValueError(f"games must be a whole number of at least 1, got {games!r}")
-    if workers is not None and workers < 1:
-        raise ValueError(f"workers must be at least 1, got {workers!r}")
     gd = load_data()
-    if scenario not in gd.scenarios:
-        raise ValueError(
-            f"unknown scenario {scenario!r}{did_you_mean(scenario, gd.scenarios)}; "
-            f"known: {', '.join(sorted(gd.scenarios))}"
-        )
-    # fail here, once, on an unknown agent or plan rather than in every worker
-    side_policy(us, "us", gd, seed)
-    side_policy(china, "china", gd, seed)
+    _check_sweep(gd, us, china, scenario, games, seed, workers, mode)
     vs = _varies(varies, gd)
     base = {name: float(gd.params[name]) for name, _ in vs}
-
-    labels: list[str | None] = []
-    overrides: list[dict[str, float]] = []
-    if mode == "grid":
-        for combo in itertools.product(*(values for _, values in vs)):
-            labels.append(None)
-            overrides.append({name: v for (name, _), v in zip(vs, combo, strict=True)})
-    else:
-        for name, values in vs:
-            for v in values:
-                labels.append(name)
-                overrides.append({**base, name: v})
+    labels, overrides = _grid(vs, base, mode)
     # identical points (in oat mode, every figure at base more than once) run once
     keys = [tuple(sorted(o.items())) for o in overrides]
     unique = list(dict.fromkeys(keys))
     points = [Point(scenario, us, china, int(games), int(seed), dict(k), gd.digest) for k in unique]
-
     if dask_address:
         results = _run_dask(points, dask_address, progress)
     else:

@@ -55,32 +55,37 @@ def requirement_mask(st, reqs) -> np.ndarray:
 # ----------------------------------------------------------------------------- legality
 
 
+def _checks(gd: GameData, st, j: int, k: int):
+    """The conditions for playing option k of move j, in the order a refusal names them: each a
+    (n,) bool mask and a function giving the reason it fails in game g."""
+    m = gd.moves[j]
+    opt = m.options[k]
+    pc = st.lev[capital_lever(m.side)]
+    yield ~st.over, lambda g: "the game is over"
+    for r in m.requires:
+        yield requirement_mask(st, (r,)), lambda g, r=r: r.reason
+    if m.has_options:
+        yield st.lev[m.lever] != opt.value, lambda g: f"{opt.name} is already the policy"
+    yield (
+        pc >= opt.cost,
+        lambda g: f"costs {opt.cost:g} political capital, {float(pc[g]):.0f} available",
+    )
+
+
 def legal(gd: GameData, st, j: int, k: int) -> np.ndarray:
     """Bool (n,): may option k of move j be played now, on its own? (The game is not over, its
     requirements hold, it is not already the policy, and its side can afford it.)"""
-    m = gd.moves[j]
-    opt = m.options[k]
-    ok = ~st.over & requirement_mask(st, m.requires)
-    if m.has_options:
-        ok &= st.lev[m.lever] != opt.value
-    return ok & (st.lev[capital_lever(m.side)] >= opt.cost)
+    ok = np.ones(st.n, bool)
+    for mask, _ in _checks(gd, st, j, k):
+        ok &= mask
+    return ok
 
 
 def why_illegal(gd: GameData, st, j: int, k: int, game: int = 0) -> str:
     """Why option k of move j cannot be played in game `game` ('' if it can)."""
-    m = gd.moves[j]
-    opt = m.options[k]
-    if st.over[game]:
-        return "the game is over"
-    for r in m.requires:
-        v = st.lev[r.lever][game]
-        if not (r.lo - EPS <= v <= r.hi + EPS):
-            return r.reason
-    if m.has_options and st.lev[m.lever][game] == opt.value:
-        return f"{opt.name} is already the policy"
-    pc = float(st.lev[capital_lever(m.side)][game])
-    if pc < opt.cost:
-        return f"costs {opt.cost:g} political capital, {pc:.0f} available"
+    for mask, reason in _checks(gd, st, j, k):
+        if not mask[game]:
+            return reason(game)
     return ""
 
 

@@ -131,28 +131,21 @@ def run(
 
 
 def run_chunks(
-    scenario: str,
-    us: Plan | Policy,
-    china: Plan | Policy,
-    n: int,
-    seed: int,
-    data: GameData | None = None,
-    chunk: int = CHUNK,
-    record: bool = True,
-    progress: Callable[[int, int], None] | None = None,
+    scenario: str, us, china, n: int, seed: int, *, chunk: int = CHUNK, progress=None, **options
 ) -> Iterator[Trace]:
     """Play n games in batches of at most `chunk`, yielding each batch's trace (`trace.offset` is
-    its first game's index). Every game's dice depend on (seed, game index) alone, so the results do
-    not depend on `chunk`; memory does: it grows with `chunk`, not with n."""
+    its first game's index); `options` (data, until, record) go to `run`. Every game's dice depend
+    on (seed, game index) alone, so the results do not depend on `chunk`; memory does: it grows
+    with `chunk`, not with n. `progress(done, total)` counts quarters over all the chunks."""
     if chunk < 1:
         raise ValueError(f"chunk must be at least 1, got {chunk!r}")
-    gd = data or load_data()
+    options.setdefault("data", load_data())
     chunks = range(0, n, chunk)
     for i, a in enumerate(chunks):
         step = None
         if progress:
             step = lambda done, T, i=i: progress(i * T + done, len(chunks) * T)  # noqa: E731
-        yield run(scenario, us, china, min(chunk, n - a), seed, gd, None, step, a, record)
+        yield run(scenario, us, china, min(chunk, n - a), seed, progress=step, offset=a, **options)
 
 
 def percentiles(values: np.ndarray, qs=(10, 50, 90), overwrite: bool = False) -> list[float]:
