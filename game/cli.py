@@ -50,7 +50,7 @@ def _policies(args, gd):
     out = []
     for side, spec in (("us", args.us), ("china", args.china)):
         try:
-            out.append(side_policy(spec, side, gd, args.seed))
+            out.append(side_policy(spec, side, gd, args.seed, getattr(args, "scenario", None)))
         except ValueError as exc:
             raise CliError(f"--{side}: {exc}") from None
     return out
@@ -468,7 +468,7 @@ def cmd_validate(args) -> int:
         bad += bool(problems)
         if not problems:
             print(f"ok  {f}")
-    return 1 if bad else 0
+    return 2 if bad else 0
 
 
 def cmd_play(args) -> int:

@@ -84,7 +84,7 @@ def test_validate_names_file_line_and_field(tmp_path, capsys):
     path = tmp_path / "typo.yaml"
     path.write_text(broken)
     code, _, err = run_cli(capsys, "validate", str(path))
-    assert code == 1
+    assert code == 2
     assert (
         f"{path}:{line}" in err
         and "levers.h200_export" in err

@@ -52,15 +52,17 @@ def make_agent(spec: str, side: str):
     )
 
 
-def side_policy(spec: str, side: str, gd, seed: int):
+def side_policy(spec: str, side: str, gd, seed: int, scenario: str | None = None):
     """A batch policy for `side` from a command-line spec: an agent name (see `make_agent`), or a
     plan file / a plan name in data/plans/. Agents get `agent_rng(seed, side)`. Raises ValueError
-    for a name that is neither, and DataError for a plan file with an error in it."""
+    for a name that is neither, and DataError for a plan file with an error in it (a plan's
+    quarters must fall inside `scenario` when one is named)."""
     name = spec.strip().partition(":")[0]
     if name in agent_names(side) or name == "planner":
         return agent_policy(make_agent(spec, side), agent_rng(seed, side))
     if Path(spec).exists() or (data_dir() / "plans" / f"{spec}.yaml").exists():
-        return plan_policy(resolve_plan(spec, gd, side), side, gd)
+        sc = gd.scenarios.get(scenario) if scenario else None
+        return plan_policy(resolve_plan(spec, gd, side, sc), side, gd)
     try:
         make_agent(spec, side)
     except ValueError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,8 +81,16 @@ def load_targets(
                 if key in c and c[key] not in known:
                     raise doc.error(f"{cw}.{key}", f"unknown meter or flow {c[key]!r}")
             band = c.get("band")
-            if not (isinstance(band, list) and len(band) == 2):
-                raise doc.error(f"{cw}.band", "expected [low, high]")
+            if not (
+                isinstance(band, list)
+                and len(band) == 2
+                and all(
+                    isinstance(b, (int, float)) and not isinstance(b, bool) and math.isfinite(b)
+                    for b in band
+                )
+                and band[0] <= band[1]
+            ):
+                raise doc.error(f"{cw}.band", "expected [low, high]: two finite numbers, low first")
             try:
                 q = {
                     k2: parse_quarter(c[k2]) if k2 in c else None
@@ -147,8 +156,8 @@ def calibrate(
     seed = default_seed if seed is None else seed
     out = []
     for t in targets:
-        us = side_policy(t.us, "us", gd, seed)
-        cn = side_policy(t.china, "china", gd, seed)
+        us = side_policy(t.us, "us", gd, seed, t.scenario)
+        cn = side_policy(t.china, "china", gd, seed, t.scenario)
         last = max(max(c.end or 0, c.quarter or 0) for c in t.checks)
         tr = run(t.scenario, us, cn, runs, seed, gd, until=last)
         for c in t.checks:

@@ -24,6 +24,7 @@ from dataclasses import replace
 from typing import Any, NamedTuple
 
 from game.engine.data import DEFAULT_SCENARIO, did_you_mean
+from game.engine.domains import PARAMS
 
 MODES = ("oat", "grid")
 VARY_HELP = (
@@ -114,6 +115,12 @@ def _varies(varies, gd) -> list[tuple[str, list[float]]]:
                 raise ValueError(f"{name}: the values must be finite numbers, got {values}")
         if any(name == n for n, _ in out):
             raise ValueError(f"parameter {name!r} is varied twice")
+        dom = PARAMS[name]
+        for v in values:
+            if dom.problem(v):
+                raise ValueError(
+                    f"{name} = {v:g} is outside what the model runs on: {name} {dom.problem(v)}"
+                )
         out.append((name, values))
     if not out:
         raise ValueError("nothing to sweep: give at least one --vary NAME=SPEC")
@@ -164,8 +171,8 @@ def run_point(args: Sequence[Any]) -> dict:
         gd = replace(gd, params={**gd.params, **{k: float(v) for k, v in overrides.items()}})
     tr = run(
         scenario,
-        side_policy(us, "us", gd, seed),
-        side_policy(china, "china", gd, seed),
+        side_policy(us, "us", gd, seed, scenario),
+        side_policy(china, "china", gd, seed, scenario),
         int(games),
         int(seed),
         data=gd,
@@ -293,8 +300,8 @@ def _check_sweep(gd, us, china, scenario, games, seed, workers, mode) -> None:
             f"unknown scenario {scenario!r}{did_you_mean(scenario, gd.scenarios)}; "
             f"known: {', '.join(sorted(gd.scenarios))}"
         )
-    side_policy(us, "us", gd, seed)
-    side_policy(china, "china", gd, seed)
+    side_policy(us, "us", gd, seed, scenario)
+    side_policy(china, "china", gd, seed, scenario)
 
 
 def _grid(vs, base, mode) -> tuple[list[str | None], list[dict[str, float]]]:

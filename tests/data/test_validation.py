@@ -118,16 +118,16 @@ SCENARIO_BREAKS = [
         ["expected a number", "lots"],
     ),
     ("non-number lever", "  tension: 50", "  tension: high", "levers.tension", ["high"]),
-    ("lever out of range", "  tension: 50", "  tension: 500", "levers.tension", ["outside"]),
+    ("lever out of range", "  tension: 50", "  tension: 500", "levers.tension", ["at most 100"]),
     (
         "unknown state field",
         "  cn_cloud: 50000",
         "  cn_cloud: 50000\n  cn_clowd: 1",
         "state.cn_clowd",
-        ["unknown state field"],
+        ["unknown field", "did you mean 'cn_cloud'"],
     ),
     ("bad start", "start: 2025Q1", "start: 2025-Q1", "start", ["not a quarter"]),
-    ("ends before it starts", "end: 2028Q4", "end: 2024Q4", "end", ["before it starts"]),
+    ("ends before the calendar", "end: 2028Q4", "end: 2024Q4", "end", ["outside 2025Q1"]),
     (
         "inject sets an unknown lever",
         "    set: {diffusion_rule: rescinded}",
@@ -369,17 +369,19 @@ def test_lever_default_outside_its_range(tmp_path):
 
 
 def test_param_without_source_or_assumption_fails(gd):
-    doc = parse("ok: {value: 1, assumption: because}\nbare: {value: 2}\n", "params.yaml")
+    text = (DATA / "params.yaml").read_text(encoding="utf-8")
+    line = _line_of(text, "hazard_old:")
+    bare = re.sub(r"^hazard_old: .*$", "hazard_old: {value: 0.12}", text, flags=re.M)
     with pytest.raises(DataError) as exc:
-        load_params(doc, gd.figures)
-    assert exc.value.line == 2 and exc.value.field == "bare"
+        load_params(parse(bare, "params.yaml"), gd.figures, gd.levers)
+    assert exc.value.line == line and exc.value.field == "hazard_old"
     assert "assumption" in str(exc.value)
     # either a source or an assumption is enough
     fig = next(iter(gd.figures))
-    ok = parse(
-        f"a: {{value: 1, source: {fig}}}\nb: {{value: [1, 2], assumption: x}}\n", "params.yaml"
+    ok = re.sub(
+        r"^hazard_old: .*$", f"hazard_old: {{value: 0.12, source: {fig}}}", text, flags=re.M
     )
-    assert load_params(ok, gd.figures) == {"a": 1.0, "b": [1.0, 2.0]}
+    assert load_params(parse(ok, "params.yaml"), gd.figures, gd.levers)["hazard_old"] == 0.12
 
 
 def test_param_file_validation(tmp_path):

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -18,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Markdown, Static, TabbedContent, TabPane
 
 from game.engine.data import data_dir, load_data
+from game.engine.yamlsrc import read
 
 GLOSSARY = Path("help") / "glossary.yaml"  # under data/
 
@@ -98,29 +98,35 @@ class GlossaryTerm:
 
 
 def load_glossary(path: str | Path | None = None) -> list[GlossaryTerm]:
-    """The glossary, read with yaml.safe_load. Raises ValueError naming the term for a malformed
-    entry or a source that is not a figure id in seeds/*.yaml."""
+    """The glossary, read as every G2 file is (bounded, safe; yamlsrc.read). Raises DataError
+    naming the file, line and term for a malformed entry or a source that is not a figure id."""
     p = Path(path) if path is not None else data_dir() / GLOSSARY
-    body = yaml.safe_load(p.read_text(encoding="utf-8"))
-    entries = body.get("terms") if isinstance(body, dict) else None
-    if not isinstance(entries, list):
-        raise ValueError(f"{p}: expected a 'terms:' list")
+    doc = read(p)
+    if not isinstance(doc.value, dict) or not isinstance(doc.value.get("terms"), list):
+        raise doc.error("terms", "expected a 'terms:' list")
     figures = load_data().figures
     out = []
-    for i, e in enumerate(entries):
+    for i, e in enumerate(doc.value["terms"]):
+        w = f"terms[{i}]"
         name = e.get("term") if isinstance(e, dict) else None
         if not isinstance(name, str) or not name.strip():
-            raise ValueError(f"{p}: terms[{i}] has no 'term'")
+            raise doc.error(w, "has no 'term'")
+        unknown_keys = [k for k in e if k not in ("term", "definition", "sources")]
+        if unknown_keys:
+            raise doc.error(
+                f"{w}.{unknown_keys[0]}", "unknown field (known: term, definition, sources)"
+            )
         definition = e.get("definition")
         if not isinstance(definition, str) or not definition.strip():
-            raise ValueError(f"{p}: term {name!r} has no definition")
+            raise doc.error(f"{w}.definition", f"term {name!r} has no definition")
         sources = e.get("sources") or []
         if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
-            raise ValueError(f"{p}: term {name!r}: sources must be a list of figure ids")
+            raise doc.error(f"{w}.sources", f"term {name!r}: sources must be a list of figure ids")
         unknown = [s for s in sources if s not in figures]
         if unknown:
-            raise ValueError(
-                f"{p}: term {name!r} cites {', '.join(unknown)}, not a figure in seeds/*.yaml"
+            raise doc.error(
+                f"{w}.sources",
+                f"term {name!r} cites {', '.join(unknown)}, not a figure in seeds/*.yaml",
             )
         out.append(GlossaryTerm(name.strip(), " ".join(definition.split()), tuple(sources)))
     return out
