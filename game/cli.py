@@ -472,13 +472,15 @@ def cmd_validate(args) -> int:
 
 
 def cmd_play(args) -> int:
-    from game.engine.api import SaveError
-    from game.tui.session import SAVE_DIR, Session
+    from game.engine.api import SEED_MAX, SaveError
+    from game.tui.defaults import default_save_dir
+    from game.tui.session import Session
 
+    save_dir = default_save_dir()  # $G2_SAVES or ./saves; never the folder a save is loaded from
     session = None
     if args.load:
         try:
-            session = Session.load(args.load)
+            session = Session.load(args.load, save_dir=save_dir)
         except SaveError as exc:
             raise CliError(str(exc)) from None
     elif args.side or args.opponent or args.scenario or args.seed is not None:
@@ -497,13 +499,17 @@ def cmd_play(args) -> int:
         scenario = args.scenario or DEFAULT_SCENARIO
         if scenario not in load_data().scenarios:
             raise CliError(f"unknown scenario {scenario!r}; see `g2 scenarios`")
+        if args.seed is not None and not 0 <= args.seed <= SEED_MAX:
+            raise CliError(
+                f"--seed must be a whole number from 0 to {SEED_MAX} (saves hold no more)"
+            )
         try:
-            session = Session.new(side, scenario, opponent, args.seed, Path(SAVE_DIR))
+            session = Session.new(side, scenario, opponent, args.seed, save_dir)
         except ValueError as exc:
             raise CliError(str(exc)) from None
     from game.tui.app import G2App
 
-    G2App(session).run()
+    G2App(session, save_dir=save_dir).run()
     return 0
 
 

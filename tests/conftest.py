@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import atexit
 import math
+import os
 import random
+import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from game.engine.data import CAPITAL_LEVERS, GameData, load_data
+
+# the app's save folder, before any test imports the UI: games started or loaded in tests
+# autosave here, never into the repository's ./saves
+os.environ["G2_SAVES"] = _SAVES = tempfile.mkdtemp(prefix="g2-test-saves-")
+atexit.register(shutil.rmtree, _SAVES, True)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

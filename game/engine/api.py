@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import json
 import os
+import re
+import reprlib
+import stat
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +25,7 @@ from game.engine.data import (
     SIDES,
     GameData,
     capital_lever,
+    load_data,
     other_side,
     quarter_name,
 )
@@ -29,13 +35,54 @@ from game.engine.rules import Budget, why_illegal
 SAVE_FORMAT = "g2-save"
 SAVE_SCHEMA = 1
 
+# Saves travel between players, so every save is read as hostile input (read_save, load_game).
+MAX_SAVE_BYTES = 2 * 1024 * 1024  # saves are 10-50 KB; room for rationales in the history later
+SEED_MAX = 2**64 - 1  # the largest seed a save may hold (new games draw theirs below 2**63)
+MAX_TURNS = 1000  # history entries (the longest scenario is far shorter; replay stops at the end)
+MAX_MOVES = 200  # moves per side in one history entry
+MAX_DIGITS = 100  # characters in one JSON number (Python's own limit is 4300 digits, and slow)
+MAX_DIGEST = 128  # characters in a digest
+MAX_REASON = 300  # characters of the reason in a SaveError message (the path is kept whole)
+# a move as saves write it, 'id' or 'id:option' (the replay then checks it is a real one)
+MOVE_TEXT_RE = re.compile(r"[A-Za-z0-9_.:-]{1,140}")
+# Temporary files of atomic writes: a short fixed-length name whatever the save's name, so a long
+# save name cannot push it past 255 bytes. The second pattern is the old `.NAME.json.XXXXXXXX.tmp`.
+TEMP_PREFIX, TEMP_SUFFIX = ".g2-", ".tmp"
+TEMP_NAME_RE = re.compile(r"\.g2-[a-z0-9_]{8}\.tmp|\..+\.json\.[a-z0-9_]{8}\.tmp")
+STALE_TEMP_SECONDS = 300.0  # older temp files are left by a killed save; fresher ones may be live
+
 
 class IllegalMove(ValueError):
     """A move that cannot be played now: wrong side, unknown, bad option, unaffordable, or not allowed."""
 
 
 class SaveError(ValueError):
-    """A save file is missing, corrupt, truncated, foreign or does not replay to its digest."""
+    """A save file is missing, unreadable, not a regular file, too big, corrupt, truncated, foreign or
+    does not replay to its digest; or a save cannot be written. The message is one printable line
+    (no line breaks or control characters, a long reason cut), `path: reason` when `path` is given;
+    `.path` and `.reason` hold the parts."""
+
+    def __init__(self, message: object = "", *, path: str | Path | None = None) -> None:
+        self.path = None if path is None else Path(path)
+        if path is None:
+            self.reason = one_line(str(message), 4 * MAX_REASON)
+            super().__init__(self.reason)
+        else:
+            self.reason = one_line(str(message), MAX_REASON)
+            super().__init__(f"{one_line(str(path))}: {self.reason}")
+
+
+def one_line(text: str, limit: int | None = None) -> str:
+    """`text` as one printable line: line breaks, control and format characters and lone surrogates
+    escaped (\\n, \\x1b, \\u2028, \\udcff), cut to `limit` characters with '…'."""
+    if limit is not None:
+        text = text[: 4 * limit + 1]  # bound the work on huge texts
+    out = "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
+    if limit is not None and len(out) > limit:
+        out = out[: max(limit - 1, 0)] + "…"
+    return out
 
 
 # ----------------------------------------------------------------------------- value objects
@@ -409,23 +456,90 @@ class Game:
         }
 
     def save(self, path: str | Path, extra: dict[str, Any] | None = None) -> Path:
-        """Write the game atomically (temp file + rename). `extra` (e.g. the player's side) is kept."""
+        """Write the game atomically (a temp file `.g2-XXXXXXXX.tmp` beside it, then a rename), after
+        removing stale temp files there. `extra` (e.g. the player's side) is kept. A save that cannot
+        be written (no folder, a folder in the way, disk full, over MAX_SAVE_BYTES) raises SaveError
+        and leaves any older save at `path` as it was."""
         p = Path(path)
-        p.parent.mkdir(parents=True, exist_ok=True)
+        if not 0 <= self.seed <= SEED_MAX:  # read_save would refuse the file
+            raise SaveError(
+                f"cannot save: saves hold seeds up to {SEED_MAX}, not {self.seed}", path=p
+            )
         body = self.to_dict()
         if extra:
             body["extra"] = extra
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=p.parent)
+        except OSError as exc:
+            raise _write_error(p, exc) from None
+        clean_stale_temps(p.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(body, fh, indent=1)
+                json.dump(body, fh, indent=1, allow_nan=False)
                 fh.flush()
+                size = os.fstat(fh.fileno()).st_size
+                if size > MAX_SAVE_BYTES:
+                    raise SaveError(
+                        f"cannot save: it would be {size} bytes, over the limit of "
+                        f"{MAX_SAVE_BYTES} bytes that G2 reads",
+                        path=p,
+                    )
                 os.fsync(fh.fileno())
             os.replace(tmp, p)
+        except OSError as exc:
+            _remove_quietly(tmp)
+            raise _write_error(p, exc) from None
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            _remove_quietly(tmp)
             raise
         return p
+
+
+def _remove_quietly(path: str | Path) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def _write_error(p: Path, exc: OSError) -> SaveError:
+    """A one-line SaveError for a failed write, naming what is in the way when something is."""
+    why = exc.strerror or type(exc).__name__
+    try:
+        for folder in (p.parent, *p.parent.parents):
+            if folder.exists() and not folder.is_dir():
+                why = f"{folder} is a file, not a folder"
+                break
+        else:
+            if p.is_dir():
+                why = "a folder of that name is in the way"
+    except OSError:
+        pass
+    return SaveError(f"cannot save: {why}", path=p)
+
+
+def clean_stale_temps(
+    folder: str | Path, older_than: float = STALE_TEMP_SECONDS, now: float | None = None
+) -> list[Path]:
+    """Remove the temp files of atomic saves (TEMP_NAME_RE) left in `folder` by a save that was
+    killed: only regular files last modified more than `older_than` seconds ago, never a fresh one
+    a save may be writing now. Returns what was removed; never raises."""
+    now = time.time() if now is None else now
+    removed: list[Path] = []
+    try:
+        with os.scandir(folder) as it:
+            names = [e.name for e in it if TEMP_NAME_RE.fullmatch(e.name)]
+    except OSError:
+        return removed
+    for name in names:
+        path = Path(folder) / name
+        try:
+            st = path.lstat()
+            if stat.S_ISREG(st.st_mode) and now - st.st_mtime > older_than:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue
+    return removed
 
 
 def new_game(scenario: str = DEFAULT_SCENARIO, seed: int | None = None) -> Game:
@@ -433,53 +547,211 @@ def new_game(scenario: str = DEFAULT_SCENARIO, seed: int | None = None) -> Game:
     return Game(scenario, seed)
 
 
-def read_save(path: str | Path) -> dict[str, Any]:
-    """Read and check a save's structure (not its replay). Raises SaveError; never modifies the file."""
-    p = Path(path)
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = _REPR.maxlong = 60
+_REPR.maxlevel = 2
+
+
+def _brief(value: Any) -> str:
+    """A short one-line repr of an untrusted value, for messages."""
     try:
-        raw = p.read_bytes()
+        return one_line(_REPR.repr(value), 80)
+    except Exception:  # a repr that fails is still a message
+        return type(value).__name__
+
+
+class _BadNumber(ValueError):
+    pass
+
+
+def _parse_int(text: str) -> int:
+    if len(text) > MAX_DIGITS:
+        raise _BadNumber(f"a number with {len(text)} digits")
+    return int(text)
+
+
+def _parse_float(text: str) -> float:
+    if len(text) > MAX_DIGITS:
+        raise _BadNumber(f"a number with {len(text)} characters")
+    return float(text)
+
+
+def _parse_constant(text: str) -> Any:
+    raise _BadNumber(f"{text} is not a number a save may hold")
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "it is a folder"
+    if stat.S_ISFIFO(mode):
+        return "it is a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "it is a device"
+    if stat.S_ISSOCK(mode):
+        return "it is a socket"
+    return "it is not a regular file"
+
+
+def _read_capped(p: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_SAVE_BYTES; never blocks (a FIFO or a device is
+    refused before any read) and never reads more than MAX_SAVE_BYTES + 1 bytes."""
+    flags = os.O_RDONLY
+    for name in ("O_NONBLOCK", "O_NOCTTY", "O_CLOEXEC", "O_BINARY"):
+        flags |= getattr(os, name, 0)
+    too_big = f"too big to be a save (over {MAX_SAVE_BYTES} bytes)"
+    try:
+        st = os.stat(p)  # refuse pipes and devices without even opening them
+        if not stat.S_ISREG(st.st_mode):
+            raise SaveError(f"cannot read: {_kind(st.st_mode)}, not a save file", path=p)
+        fd = os.open(p, flags)
     except FileNotFoundError:
-        raise SaveError(f"{p}: no such save file") from None
+        raise SaveError("no such save file", path=p) from None
     except OSError as exc:
-        raise SaveError(f"{p}: cannot read: {exc.strerror}") from None
+        raise SaveError(f"cannot read: {exc.strerror or type(exc).__name__}", path=p) from None
     try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SaveError(f"{p}: corrupt or truncated save (not valid JSON: {exc})") from None
-    if not isinstance(body, dict) or body.get("format") != SAVE_FORMAT:
-        raise SaveError(f"{p}: not a G2 save file")
-    if body.get("schema") != SAVE_SCHEMA:
-        raise SaveError(
-            f"{p}: save schema {body.get('schema')!r} is not supported (this G2 reads {SAVE_SCHEMA})"
+        st = os.fstat(fd)  # what was opened (it may have been swapped since the stat)
+        if not stat.S_ISREG(st.st_mode):
+            raise SaveError(f"cannot read: {_kind(st.st_mode)}, not a save file", path=p)
+        if st.st_size > MAX_SAVE_BYTES:
+            raise SaveError(too_big, path=p)
+        chunks, n = [], 0
+        while n <= MAX_SAVE_BYTES:
+            chunk = os.read(fd, min(1 << 16, MAX_SAVE_BYTES + 1 - n))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            n += len(chunk)
+        if n > MAX_SAVE_BYTES:
+            raise SaveError(too_big, path=p)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise SaveError(f"cannot read: {exc.strerror or type(exc).__name__}", path=p) from None
+    finally:
+        os.close(fd)
+
+
+def _parse(p: Path, raw: bytes) -> Any:
+    try:
+        return json.loads(
+            raw.decode("utf-8"),
+            parse_int=_parse_int,
+            parse_float=_parse_float,
+            parse_constant=_parse_constant,
         )
-    for key, kind in (("seed", int), ("scenario", str), ("history", list), ("digest", str)):
-        if not isinstance(body.get(key), kind):
-            raise SaveError(f"{p}: corrupt save: field {key!r} is missing or malformed")
+    except RecursionError:
+        raise SaveError("corrupt save: nested too deeply to be a save", path=p) from None
+    except _BadNumber as exc:
+        raise SaveError(f"corrupt save: {exc}", path=p) from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise SaveError(f"corrupt or truncated save (not valid JSON: {exc})", path=p) from None
+
+
+def _is_text(value: Any, pattern: re.Pattern[str] | None = None, limit: int = 64) -> bool:
+    if not isinstance(value, str) or not 0 < len(value) <= limit:
+        return False
+    return bool(pattern.fullmatch(value)) if pattern else value.isprintable()
+
+
+def _check(p: Path, body: Any) -> dict[str, Any]:
+    """Check every field of a parsed save (not its replay); raise SaveError for the first bad one."""
+
+    def bad(what: str) -> SaveError:
+        return SaveError(f"corrupt save: {what}", path=p)
+
+    def field_(key: str, ok, want: str, optional: bool = False) -> None:
+        if key not in body:
+            if optional:
+                return
+            raise bad(f"field {key!r} is missing")
+        if not ok(body[key]):
+            raise bad(f"field {key!r} must be {want}, not {_brief(body[key])}")
+
+    if not isinstance(body, dict) or body.get("format") != SAVE_FORMAT:
+        raise SaveError("not a G2 save file", path=p)
+    schema = body.get("schema")
+    if type(schema) is not int or schema != SAVE_SCHEMA:
+        raise SaveError(
+            f"save schema {_brief(schema)} is not supported (this G2 reads {SAVE_SCHEMA})", path=p
+        )
+    field_(
+        "seed",
+        lambda v: type(v) is int and 0 <= v <= SEED_MAX,
+        f"a whole number from 0 to {SEED_MAX}",
+    )
+    field_("scenario", lambda v: isinstance(v, str), "a scenario id")
+    scenarios = load_data().scenarios
+    if body["scenario"] not in scenarios:
+        raise SaveError(
+            f"unknown scenario {_brief(body['scenario'])}; known: {', '.join(sorted(scenarios))}",
+            path=p,
+        )
+    field_("quarter", lambda v: _is_text(v, None, 16), "a quarter like '2025Q1'")
+    field_(
+        "history",
+        lambda v: isinstance(v, list) and len(v) <= MAX_TURNS,
+        f"a list of at most {MAX_TURNS} turns",
+    )
+    for i, rec in enumerate(body["history"]):
+        if not isinstance(rec, dict):
+            raise bad(f"history[{i}] is not a turn but {_brief(rec)}")
+        if not _is_text(rec.get("quarter"), None, 16):
+            raise bad(
+                f"history[{i}].quarter is not a quarter like '2025Q1': {_brief(rec.get('quarter'))}"
+            )
+        for side in SIDES:
+            moves = rec.get(side)
+            if not isinstance(moves, list) or len(moves) > MAX_MOVES:
+                raise bad(f"history[{i}].{side} is not a list of moves: {_brief(moves)}")
+            for j, m in enumerate(moves):
+                if not _is_text(m, MOVE_TEXT_RE, 140):
+                    raise bad(f"history[{i}].{side}[{j}] is not a move: {_brief(m)}")
+    field_("digest", lambda v: _is_text(v, None, MAX_DIGEST), "a digest")
+    field_("data_digest", lambda v: _is_text(v, None, MAX_DIGEST), "a digest", optional=True)
+    field_("extra", lambda v: isinstance(v, dict), "an object", optional=True)
     return body
 
 
-def load_game(path: str | Path) -> Game:
-    """Load a save by replaying its moves from its seed, then check the state digest."""
+def read_save(path: str | Path) -> dict[str, Any]:
+    """Read and check a save's structure and every field's type (not its replay). Only a regular
+    file of at most MAX_SAVE_BYTES is read (a FIFO or a device never blocks). Raises SaveError with
+    a one-line message that starts with the path; never modifies the file."""
     p = Path(path)
-    body = read_save(p)
+    return _check(p, _parse(p, _read_capped(p)))
+
+
+def load_game(path: str | Path, body: dict[str, Any] | None = None) -> Game:
+    """Load a save by replaying its moves from its seed, then check the state digest. `body` is
+    what read_save(path) returned, to read the file once (it is checked again). Raises SaveError."""
+    p = Path(path)
+    body = read_save(p) if body is None else _check(p, body)
     try:
         g = Game(body["scenario"], body["seed"])
     except (KeyError, ValueError) as exc:
-        raise SaveError(f"{p}: {exc}") from None
+        raise SaveError(str(exc), path=p) from None
     for i, rec in enumerate(body["history"]):
-        if not isinstance(rec, dict):
-            raise SaveError(f"{p}: corrupt save: history[{i}] is not a turn")
         try:
-            g.play_turn({"us": rec.get("us") or [], "china": rec.get("china") or []})
-        except (IllegalMove, RuntimeError) as exc:
+            r = g.play_turn({"us": rec["us"], "china": rec["china"]})
+        except (ValueError, RuntimeError) as exc:  # IllegalMove is a ValueError
             raise SaveError(
-                f"{p}: history[{i}] ({rec.get('quarter')}) does not replay: {exc}"
+                f"history[{i}] ({rec['quarter']}) does not replay: {exc}", path=p
             ) from None
+        if r.quarter != rec["quarter"]:
+            raise SaveError(
+                f"history[{i}] does not replay: it says {rec['quarter']} but it is {r.quarter} "
+                "(the file was altered)",
+                path=p,
+            )
     if g.digest() != body["digest"]:
         why = (
             "it was made with different game data"
             if body.get("data_digest") != g.data.digest
             else "the file was altered"
         )
-        raise SaveError(f"{p}: the replayed game does not match the saved digest ({why})")
+        raise SaveError(f"the replayed game does not match the saved digest ({why})", path=p)
+    if body["quarter"] != g.quarter:
+        raise SaveError(
+            f"the save says quarter {body['quarter']} but the game is at {g.quarter} "
+            "(the file was altered)",
+            path=p,
+        )
     return g

@@ -5,7 +5,7 @@ the personas' comparison) are in `game.ai.forecast`. No Textual here, so it is t
 
 from __future__ import annotations
 
-import json
+import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -16,11 +16,31 @@ import numpy as np
 
 from game.ai import decide, make_agent
 from game.ai.catalog import default_opponent
-from game.engine.api import Game, SaveError, TurnResult, load_game, new_game, read_save
+from game.engine.api import (
+    Game,
+    SaveError,
+    TurnResult,
+    clean_stale_temps,
+    load_game,
+    new_game,
+    one_line,
+    read_save,
+)
 from game.engine.data import DEFAULT_SCENARIO, SIDES, other_side, side_name
-from game.tui.defaults import AUTOSAVE, HOTSEAT, SAVE_DIR
+from game.tui.defaults import AUTOSAVE, HOTSEAT, MAX_NAME, SAVE_DIR, default_save_dir
 
-__all__ = ["Session", "SaveInfo", "list_saves", "side_name"]
+__all__ = [
+    "Session",
+    "SaveInfo",
+    "SaveNameError",
+    "check_save_name",
+    "list_saves",
+    "side_name",
+]
+
+
+class SaveNameError(ValueError):
+    """A save name a player typed that cannot be used; the message says why, in one line."""
 
 
 @dataclass
@@ -40,8 +60,10 @@ class Session:
     side: str  # the player's side (in hot-seat: the side that moves first each quarter)
     opponent: str  # an agent spec, or "human" for hot-seat
     name: str = ""
-    save_dir: Path = field(default_factory=lambda: SAVE_DIR)
+    save_dir: Path = field(default_factory=default_save_dir)
     results: list[TurnResult] = field(default_factory=list)
+    # why the last autosave failed (None when it worked): the game goes on, the UI says so
+    autosave_error: str | None = field(default=None, init=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.side not in SIDES:
@@ -65,21 +87,22 @@ class Session:
         """A new game; the default opponent is the other side's first persona of the documents'
         dual-track middle (China's pragmatist, the US dealmaker)."""
         opponent = opponent or default_opponent(side)
-        return cls(new_game(scenario, seed), side, opponent, save_dir=save_dir or SAVE_DIR)
+        folder = default_save_dir() if save_dir is None else Path(save_dir)
+        return cls(new_game(scenario, seed), side, opponent, save_dir=folder)
 
     @classmethod
-    def load(cls, path: str | Path) -> Session:
-        """Resume a save. Raises SaveError (the file is left untouched)."""
+    def load(cls, path: str | Path, save_dir: str | Path | None = None) -> Session:
+        """Resume a save; it then saves into `save_dir` (default: the app's save folder), never
+        into the folder it came from. Raises SaveError (one line; the file is left untouched)."""
         p = Path(path)
-        game = load_game(p)
-        extra = json.loads(p.read_text(encoding="utf-8")).get("extra") or {}
-        side = extra.get("side", "us")
-        opponent = extra.get("opponent", default_opponent(side))
+        body = read_save(p)
+        side, opponent, name = _check_extra(p, body.get("extra", {}))
+        game = load_game(p, body)
+        folder = default_save_dir() if save_dir is None else Path(save_dir)
         try:
-            s = cls(game, side, opponent, name=extra.get("name", p.stem), save_dir=p.parent)
+            return cls(game, side, opponent, name=name, save_dir=folder)
         except ValueError as exc:
-            raise SaveError(f"{p}: {exc}") from None
-        return s
+            raise SaveError(str(exc), path=p) from None
 
     # -- facts
     @property
@@ -118,12 +141,18 @@ class Session:
         r = self.game.play_turn({self.side: list(mine), self.other: list(theirs)})
         self.results.append(r)
         if autosave:
-            self.save(AUTOSAVE)
+            self.autosave_error = None
+            try:
+                self.save(AUTOSAVE)
+            except (OSError, ValueError) as exc:  # SaveError is a ValueError
+                self.autosave_error = one_line(str(exc), 400)
         return r
 
     # -- saving
     def save(self, name: str | None = None) -> Path:
-        name = _safe_name(name or self.name)
+        """Save as `name` (default: the session's name) in the save folder. Raises SaveNameError
+        for a name that cannot be used and SaveError when the file cannot be written."""
+        name = check_save_name(self.name if name is None else name)
         extra = {
             "side": self.side,
             "opponent": self.opponent,
@@ -153,34 +182,121 @@ class Session:
 
 
 def _safe_name(name: str) -> str:
+    """A file stem from any text: runs of characters other than A-Z a-z 0-9 _ . - become '-', no
+    leading or trailing dots or dashes (so no hidden files), "game" when nothing is left."""
     name = re.sub(r"[^A-Za-z0-9_.-]+", "-", name.strip()).strip(".-")
     return name or "game"
 
 
+def check_save_name(name: str) -> str:
+    """The file stem for a save name a player typed, or SaveNameError saying what is wrong: blank,
+    longer than MAX_NAME characters, control characters, path separators, or no letter or digit.
+    Other characters are made safe as _safe_name does ("my game" -> "my-game", ".x" -> "x"); a
+    trailing ".json" is dropped."""
+    if not isinstance(name, str):
+        raise SaveNameError("a save name must be text")
+    text = name.strip()
+    if text.lower().endswith(".json"):
+        text = text[:-5].rstrip()
+    if not text:
+        raise SaveNameError("a save needs a name")
+    if len(text) > MAX_NAME:
+        raise SaveNameError(
+            f"a save name can have at most {MAX_NAME} characters (this one has {len(text)})"
+        )
+    if not text.isprintable():
+        raise SaveNameError("a save name cannot contain control characters")
+    if "/" in text or "\\" in text or (os.altsep and os.altsep in text):
+        raise SaveNameError(
+            "a save name cannot contain / or \\ (every save goes in the save folder)"
+        )
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip(".-")
+    if not any(ch.isalnum() for ch in stem):
+        raise SaveNameError("a save name needs at least one letter or digit (A-Z, a-z, 0-9)")
+    return stem
+
+
+def _shown(value: object) -> str:
+    """A short one-line form of an untrusted value from a save, for messages."""
+    if isinstance(value, str):
+        return one_line(repr(value if len(value) <= 40 else value[:39] + "…"), 60)
+    if value is None or isinstance(value, (bool, int, float)):
+        return one_line(repr(value), 60)
+    return f"a {type(value).__name__}"
+
+
+def _is_label(value: object, limit: int = MAX_NAME) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= limit and value.isprintable()
+
+
+def _check_extra(p: Path, extra: dict) -> tuple[str, str, str]:
+    """The side, the opponent and the name a save's `extra` gives, or SaveError (one line): the side
+    'us' or 'china', the opponent "human" or a real agent for the other side, the name a save name.
+    Missing values get the defaults: the US, the side's default opponent, the file's name."""
+
+    def bad(what: str) -> SaveError:
+        return SaveError(f"corrupt save: extra.{what}", path=p)
+
+    side = extra.get("side", "us")
+    if not isinstance(side, str) or side not in SIDES:
+        raise bad(f"side must be 'us' or 'china', not {_shown(side)}")
+    other = other_side(side)
+    opponent = extra.get("opponent", default_opponent(side))
+    if not _is_label(opponent):
+        raise bad(f"opponent must be the name of a {other} player, not {_shown(opponent)}")
+    if opponent != HOTSEAT:
+        try:
+            make_agent(opponent, other)
+        except Exception as exc:  # whatever the registry raises, the save is what is wrong
+            raise bad(f"opponent {_shown(opponent)} is not a {other} player: {exc}") from None
+    if "name" not in extra:
+        return side, opponent, _safe_name(p.stem)
+    name = extra["name"]
+    try:
+        check_save_name(name)
+    except SaveNameError as exc:
+        raise bad(f"name {_shown(name)} cannot be a save name: {exc}") from None
+    return side, opponent, name.strip()
+
+
+def _mtime(p: Path) -> float:
+    for look in (p.stat, p.lstat):
+        try:
+            return look().st_mtime
+        except OSError:
+            continue
+    return 0.0
+
+
 def list_saves(folder: str | Path = SAVE_DIR) -> list[SaveInfo]:
-    """Every *.json in the folder, newest first, with its facts or the reason it cannot be read."""
-    out = []
+    """Every *.json in the folder, newest first, with its facts or the reason it cannot be loaded
+    (a folder, a pipe, a device, unreadable, too big, corrupt, a bad `extra`). Never raises and
+    never blocks; removes the stale temp files of killed saves on the way."""
+    out: list[SaveInfo] = []
     folder = Path(folder)
-    if not folder.is_dir():
+    try:
+        if not folder.is_dir():
+            return out
+        with os.scandir(folder) as it:
+            paths = [folder / e.name for e in it if e.name.endswith(".json")]
+    except OSError:
         return out
-    for p in sorted(folder.glob("*.json"), key=lambda q: q.stat().st_mtime, reverse=True):
+    clean_stale_temps(folder)
+    for p in sorted(paths, key=_mtime, reverse=True):
         try:
             body = read_save(p)
+            side, opponent, _ = _check_extra(p, body.get("extra", {}))
         except SaveError as exc:
-            out.append(SaveInfo(p, error=str(exc).removeprefix(f"{p}: ")))
+            out.append(SaveInfo(p, error=exc.reason))
             continue
-        extra = body.get("extra") or {}
-        saved = extra.get("saved_at") or time.strftime(
-            "%Y-%m-%dT%H:%M:%S", time.localtime(p.stat().st_mtime)
-        )
-        out.append(
-            SaveInfo(
-                p,
-                body["scenario"],
-                str(extra.get("side", "?")),
-                str(body.get("quarter", "?")),
-                saved,
-                str(extra.get("opponent", "?")),
-            )
-        )
+        except Exception as exc:  # never let one file break the list
+            out.append(SaveInfo(p, error=one_line(f"cannot read: {exc!r}", 300)))
+            continue
+        saved = body.get("extra", {}).get("saved_at")
+        if not _is_label(saved, 40):
+            try:
+                saved = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(_mtime(p)))
+            except (OverflowError, OSError, ValueError):  # a file dated out of this world
+                saved = "?"
+        out.append(SaveInfo(p, body["scenario"], side, body["quarter"], saved, opponent))
     return out

@@ -1,4 +1,7 @@
-"""The load dialog: every save in a folder, newest first, with the reason a broken one cannot load."""
+"""The load dialog: every save in a folder, newest first, with the reason a broken one cannot load.
+
+Every file in the folder may be hostile (saves travel between players): names, errors and fields are
+shown as plain text (never as markup), on one line, and a file that cannot be read is listed in red."""
 
 from __future__ import annotations
 
@@ -9,10 +12,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
 from game.ai import DEFAULT_LEVEL, PERSONAS
+from game.engine.api import one_line
 from game.tui.session import HOTSEAT, SAVE_DIR, SaveInfo, list_saves
 
 COLUMNS = ("Name", "Scenario", "Side", "Quarter", "Saved", "Opponent")
@@ -47,7 +52,7 @@ class LoadScreen(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as dialog:
-            dialog.border_title = f"Load a game — {self.folder}"
+            dialog.border_title = Content(f"Load a game — {one_line(str(self.folder), 80)}")
             if self.saves:
                 dialog.border_subtitle = "enter load · esc back"
                 yield DataTable(id="saves", cursor_type="row", zebra_stripes=True)
@@ -55,9 +60,11 @@ class LoadScreen(ModalScreen[Path | None]):
             else:
                 dialog.border_subtitle = "esc back"
                 yield Static(
-                    f"No saves yet in {self.folder}/.\n\n"
-                    "Games save themselves every quarter (as autosave) and on ctrl+s in the war "
-                    "room. Press escape to go back.",
+                    Text(
+                        f"No saves yet in {one_line(str(self.folder))}/.\n\n"
+                        "Games save themselves every quarter (as autosave) and on ctrl+s in the war "
+                        "room. Press escape to go back."
+                    ),
                     id="empty",
                 )
         yield Footer()
@@ -86,12 +93,15 @@ class LoadScreen(ModalScreen[Path | None]):
             return
         detail.set_class(bool(info.error), "-error")
         if info.error:
-            detail.update(f"{info.path.name} cannot be loaded: {info.error}")
+            detail.update(Text(f"{one_line(info.path.name)} cannot be loaded: {info.error}"))
         else:
             side = SIDES.get(info.side, info.side)
             detail.update(
-                f"{info.path}: {info.scenario}, {side} against {opponent_title(info.opponent)}, "
-                f"next quarter {info.quarter}, saved {info.saved.replace('T', ' ')}"
+                Text(
+                    f"{one_line(str(info.path))}: {info.scenario}, {side} against "
+                    f"{opponent_title(info.opponent)}, next quarter {info.quarter}, "
+                    f"saved {info.saved.replace('T', ' ')}"
+                )
             )
 
     @on(DataTable.RowHighlighted)
@@ -110,7 +120,12 @@ class LoadScreen(ModalScreen[Path | None]):
         if info is None:
             return
         if info.error:
-            self.notify(info.error, title=f"Cannot load {info.path.name}", severity="error")
+            self.notify(
+                info.error,
+                title=f"Cannot load {one_line(info.path.name, 60)}",
+                severity="error",
+                markup=False,
+            )
             return
         self.dismiss(info.path)
 
@@ -137,7 +152,7 @@ def opponent_title(spec: str) -> str:
 
 def _cells(info: SaveInfo) -> tuple[Text, ...]:
     """A table row; Rich Text so that brackets in names and errors are not read as markup."""
-    name = info.path.stem
+    name = one_line(info.path.stem, 60)
     if info.error:
         text = info.error.split(" (")[0]
         text = text if len(text) <= ERROR_WIDTH else text[: ERROR_WIDTH - 1] + "…"

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
+
+from game.engine.api import one_line
+from game.tui.defaults import SAVE_DIR
 
 PROMPT_CSS = """
 {name} {{ align: center middle; }}
@@ -17,20 +23,35 @@ PROMPT_CSS = """
 
 
 class SaveNameScreen(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-    DEFAULT_CSS = PROMPT_CSS.format(name="SaveNameScreen")
+    """Asks for a save's name; dismisses with a usable name (see check_save_name) or None (escape).
+    A name that cannot be used is refused here with the reason, and the prompt stays open."""
 
-    def __init__(self, default: str):
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = PROMPT_CSS.format(name="SaveNameScreen") + (
+        "SaveNameScreen #name-error { color: $error; height: auto; }\n"
+    )
+
+    def __init__(self, default: str, folder: str | Path = SAVE_DIR):
         super().__init__()
         self.default = default
+        self.folder = Path(folder)
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("Save as (in saves/):")
+            yield Static(Text(f"Save as (in {one_line(str(self.folder), 40)}/):"))
             yield Input(value=self.default, id="name")
+            yield Static(id="name-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
+        from game.tui.session import SaveNameError, check_save_name
+
+        try:
+            check_save_name(event.value)
+        except SaveNameError as exc:
+            self.query_one("#name-error", Static).update(Text(f"Not saved: {exc}"))
+            self.notify(str(exc), title="Not saved", severity="error", markup=False)
+            return
+        self.dismiss(event.value.strip())
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -244,6 +244,12 @@ class WarRoom(Screen):
         log.write(f"[b]{r.quarter}[/b] score {r.meters['score']:+.1f} ({r.deltas['score']:+.1f})")
         for e in r.events:
             log.write(f"  • {e.headline or e.name}")
+        if s.autosave_error:  # the quarter is played; only the autosave file is missing
+            from rich.text import Text
+
+            note = f"Autosave failed: {s.autosave_error}; the game goes on"
+            log.write(Text(note, style="red"))
+            self.notify(note, title="Autosave", severity="warning", timeout=10, markup=False)
         viewer = s.side
         from game.tui.screens.report import ReportScreen
 
@@ -268,18 +274,24 @@ class WarRoom(Screen):
         self.app.push_screen(AdvisorsScreen(self.session, self.acting), adopt)
 
     def action_save(self) -> None:
+        from game.engine.api import SaveError, one_line
         from game.tui.screens.prompt import SaveNameScreen
+        from game.tui.session import SaveNameError
 
         def save(name: str | None) -> None:
-            if name:
-                try:
-                    path = self.session.save(name)
-                except OSError as exc:
-                    self.notify(f"Could not save: {exc}", severity="error")
-                    return
-                self.notify(f"Saved to {path}")
+            if name is None:
+                return
+            try:
+                path = self.session.save(name)
+            except SaveNameError as exc:
+                self.notify(str(exc), title="Not saved", severity="error", markup=False)
+                return
+            except (OSError, SaveError) as exc:
+                self.notify(f"Could not save: {exc}", severity="error", markup=False)
+                return
+            self.notify(f"Saved to {one_line(str(path))}", markup=False)
 
-        self.app.push_screen(SaveNameScreen(self.session.name), save)
+        self.app.push_screen(SaveNameScreen(self.session.name, self.session.save_dir), save)
 
     def action_load(self) -> None:
         self.app.action_load()
