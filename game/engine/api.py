@@ -22,6 +22,7 @@ from game.engine import model, observe, rules
 from game.engine.batch import Batch
 from game.engine.data import (
     DEFAULT_SCENARIO,
+    SEED_MAX,
     SIDES,
     GameData,
     capital_lever,
@@ -37,7 +38,6 @@ SAVE_SCHEMA = 1
 
 # Saves travel between players, so every save is read as hostile input (read_save, load_game).
 MAX_SAVE_BYTES = 2 * 1024 * 1024  # saves are 10-50 KB; room for rationales in the history later
-SEED_MAX = 2**64 - 1  # the largest seed a save may hold (new games draw theirs below 2**63)
 MAX_TURNS = 1000  # history entries (the longest scenario is far shorter; replay stops at the end)
 MAX_MOVES = 200  # moves per side in one history entry
 MAX_DIGITS = 100  # characters in one JSON number (Python's own limit is 4300 digits, and slow)

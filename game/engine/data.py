@@ -35,6 +35,7 @@ QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
 SIDES = ("us", "china")
 DEFAULT_SCENARIO = "2025-deepseek-shock"
 SIDE_NAMES = {"us": "United States", "china": "China"}
+SEED_MAX = 2**64 - 1  # the largest seed a save may hold (new games draw theirs below 2**63)
 CAPITAL_LEVERS = {"us": "us_political_capital", "china": "cn_political_capital"}
 
 

@@ -124,6 +124,19 @@ def test_a_click_chooses_without_starting():
     assert app.results == [NewGameChoice("china", "2025-deepseek-shock", "dealmaker", None)]
 
 
+def test_a_seed_too_large_for_a_save_is_refused():
+    seen = {}
+
+    async def script(app, pilot):
+        app.screen.query_one("#seed").focus()
+        await pilot.press(*"1" * 25, "enter")
+        await pilot.pause()
+        seen["invalid"] = app.screen.query_one("#seed-help").has_class("-invalid")
+
+    app = drive(NewGameScreen, script)
+    assert seen["invalid"] and app.results == []
+
+
 def test_a_seed_that_is_not_a_number_is_refused_with_a_message():
     seen = {}
 
@@ -139,7 +152,7 @@ def test_a_seed_that_is_not_a_number_is_refused_with_a_message():
 
     app = drive(NewGameScreen, script)
     assert isinstance(seen["screen"], NewGameScreen)
-    assert seen["invalid"] and "'4x' is not a number" in seen["help"]
+    assert seen["invalid"] and "'4x' is not a whole number from 0 to" in seen["help"]
     assert any(sev == "error" and "whole number" in msg for msg, sev in app.notes)
     assert app.results == [NewGameChoice("us", "2025-deepseek-shock", "pragmatist", 42)]
 

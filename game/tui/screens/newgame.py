@@ -12,13 +12,19 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.validation import Regex
+from textual.validation import Function
 from textual.widgets import Button, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from game.ai.catalog import LEVELS, default_opponent
 from game.ai.catalog import PERSONA_INFO as PERSONAS
-from game.engine.data import DEFAULT_SCENARIO, load_data, other_side, quarter_name
+from game.engine.data import (
+    DEFAULT_SCENARIO,
+    SEED_MAX,
+    load_data,
+    other_side,
+    quarter_name,
+)
 from game.tui.defaults import HOTSEAT, SAVE_DIR
 
 TITLE = "G2 — the US–China AI compute race"
@@ -29,8 +35,15 @@ PITCH = (
     "built on the figures of five source documents moves compute, the capability gap, markets, "
     "the US bubble and tension, and tells you why each meter moved."
 )
-SEED_RULE = re.compile(r"\s*\d+\s*")
+SEED_RULE = re.compile(r"\s*\d{1,20}\s*")
 SEED_HELP = "A whole number such as 42, or empty for a random game."
+
+
+def _seed_ok(text: str) -> bool:
+    """A seed a save can hold: a whole number from 0 to SEED_MAX."""
+    return bool(SEED_RULE.fullmatch(text)) and int(text) <= SEED_MAX
+
+
 PLANNER_BLURB = {
     1: "Looks ahead with the engine: {rollouts} futures a move.",
     2: "Looks ahead with the engine: {rollouts} futures a move.",
@@ -160,7 +173,7 @@ class NewGameScreen(Screen[NewGameChoice | Path]):
                         placeholder="empty = random",
                         id="seed",
                         valid_empty=True,
-                        validators=[Regex(SEED_RULE.pattern, failure_description=SEED_HELP)],
+                        validators=[Function(_seed_ok, failure_description=SEED_HELP)],
                     )
                     seed.border_title = "Seed (optional)"
                     yield seed
@@ -215,7 +228,7 @@ class NewGameScreen(Screen[NewGameChoice | Path]):
         text = self.query_one("#seed", Input).value.strip()
         if not text:
             return True, None
-        if not SEED_RULE.fullmatch(text):
+        if not _seed_ok(text):
             return False, None
         return True, int(text)
 
@@ -256,7 +269,11 @@ class NewGameScreen(Screen[NewGameChoice | Path]):
         bad = event.validation_result is not None and not event.validation_result.is_valid
         help_ = self.query_one("#seed-help", Static)
         help_.set_class(bad, "-invalid")
-        help_.update(f"{event.value.strip()!r} is not a number. {SEED_HELP}" if bad else SEED_HELP)
+        help_.update(
+            f"{event.value.strip()[:24]!r} is not a whole number from 0 to {SEED_MAX:,}."
+            if bad
+            else SEED_HELP
+        )
 
     @on(Input.Submitted, "#seed")
     def _seed_submitted(self) -> None:
