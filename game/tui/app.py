@@ -5,15 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual.app import App
-
 from game.tui.defaults import SAVE_DIR
+from game.tui.screens.too_small import MinimumSizeApp
 
 if TYPE_CHECKING:  # the session (numpy, the engine, the AIs) loads after the first screen is up
     from game.tui.session import Session
 
 
-class G2App(App):
+class G2App(MinimumSizeApp):  # below 80×24 a "too small" screen covers the game
     CSS_PATH = "app.tcss"
     TITLE = "G2"
     SUB_TITLE = "the US–China AI compute race"
@@ -71,7 +70,7 @@ class G2App(App):
         from game.tui.session import Session
 
         try:
-            s = Session.load(path)
+            s = Session.load(path, save_dir=self.save_dir)  # saves go to the app's folder
         except SaveError as exc:
             self.notify(str(exc), title="Cannot load", severity="error", timeout=8)
             return

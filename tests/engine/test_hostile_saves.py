@@ -475,13 +475,13 @@ def _load_or_refuse(tmp_path: Path, cases) -> dict[str, int]:
 
 
 def test_fuzz_hostile_saves(tmp_path):
-    """Seeded and bounded (a few seconds): every truncation, type swaps at a sample of paths
-    (every path outside `extra`), and single-bit flips."""
+    """Seeded and bounded (a second or two): every 7th truncation, 300 type swaps outside `extra`
+    and 40 inside it, and 150 single-bit flips; the slow run below does them all."""
     rnd = random.Random(20260501)
     swaps = list(_type_swaps())
-    core = [c for c in swaps if not c[0].startswith("('extra'")]
+    core = rnd.sample([c for c in swaps if not c[0].startswith("('extra'")], 300)
     extra = rnd.sample([c for c in swaps if c[0].startswith("('extra'")], 40)
-    cases = [*_truncations(step=3), *core, *extra, *_bit_flips(rnd, 150)]
+    cases = [*_truncations(step=7), *core, *extra, *_bit_flips(rnd, 150)]
     t0 = time.monotonic()
     seen = _load_or_refuse(tmp_path, cases)
     assert seen["refused"] > 0 and seen["loaded"] > 0, seen

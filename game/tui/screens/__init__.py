@@ -16,6 +16,7 @@ _EXPORTS = {
     "GAME_KEYS": "game.tui.screens.help",
     "load_glossary": "game.tui.screens.help",
     "GameOverScreen": "game.tui.screens.gameover",
+    "TooSmallScreen": "game.tui.screens.too_small",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -98,3 +98,16 @@ class MovePicker(OptionList):
         e = self._entry(self.highlighted)
         if e:
             self.post_message(self.Toggled(e))
+
+    # Textual 8.2's OptionList._move_page looks the highlighted option up in a line cache that is
+    # only built while the list has room to draw (_update_lines returns early on an empty content
+    # region), so pageup/pagedown with a highlight and no visible rows raised KeyError (a war room
+    # at 40x12: home, then pageup). With no rows there is no page to move by, so do nothing.
+    # See docs/upstream/textual-optionlist-page.md.
+    def action_page_up(self) -> None:
+        if self.scrollable_content_region:
+            super().action_page_up()
+
+    def action_page_down(self) -> None:
+        if self.scrollable_content_region:
+            super().action_page_down()

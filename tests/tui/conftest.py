@@ -1,0 +1,26 @@
+"""Fixtures for the terminal UI's tests."""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+
+from game.ai import forecast
+
+
+@pytest.fixture
+def cheap_forecasts(monkeypatch):
+    """Previews, advice and the game-over comparison on a few games instead of hundreds."""
+    preview, compare = forecast.preview, forecast.compare_with_personas
+
+    @functools.wraps(preview)
+    def small_preview(game, move, side, n=8):
+        return preview(game, move, side, n=min(n, 8))
+
+    @functools.wraps(compare)
+    def small_compare(game, side, opponent, n=4):
+        return compare(game, side, opponent, min(n, 4))
+
+    monkeypatch.setattr(forecast, "preview", small_preview)
+    monkeypatch.setattr(forecast, "compare_with_personas", small_compare)
