@@ -55,7 +55,15 @@ def check_invariants(g, gd) -> None:
     assert g.meters["nvidia_cn_share"] + g.meters["huawei_cn_share"] <= 100 + 1e-6
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS)
+# the scenarios that only extend 2025-deepseek-shock (longer, or with the full ban) run under
+# `slow`; the default run keeps the two base worlds
+_DERIVED = ("long-game", "calib-full-ban")
+SCENARIO_PARAMS = [
+    pytest.param(s, marks=pytest.mark.slow) if s in _DERIVED else s for s in SCENARIOS
+]
+
+
+@pytest.mark.parametrize("scenario", SCENARIO_PARAMS)
 @settings(
     max_examples=25,
     deadline=None,

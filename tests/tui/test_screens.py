@@ -347,3 +347,12 @@ def test_every_screen_renders_and_survives_resizing(which, size, save_folder):
     drive(make, script, size=size)
     assert seen["screen"] is expected
     assert "<svg" in seen["svg"]
+
+
+def test_advice_that_arrives_after_the_dialog_closed_is_dropped(tmp_path):
+    """The advisors' thread may finish after the player closed the dialog: no crash, nothing shown."""
+    from game.tui.screens.advisors import AdvisorsScreen
+
+    screen = AdvisorsScreen(Session.new("us", seed=1, save_dir=tmp_path), "us")
+    screen._show([])  # never mounted, or already dismissed: there is no #advice to fill
+    assert not screen.query("#advice")

@@ -52,6 +52,9 @@ class AdvisorsScreen(ModalScreen[str | None]):
         self.app.call_from_thread(self._show, advice)
 
     def _show(self, advice: list[Advice]) -> None:
+        boxes = self.query("#advice")
+        if not boxes:  # the dialog was closed before the advice came back from its thread
+            return
         self.advice = advice
         lines = []
         for i, a in enumerate(advice, 1):
@@ -59,7 +62,7 @@ class AdvisorsScreen(ModalScreen[str | None]):
             lines.append(
                 f"[b]{i}. {a.title}[/b] recommends [b cyan]{move}[/b cyan]\n   {a.reason}\n"
             )
-        self.query_one("#advice", Static).update("\n".join(lines))
+        boxes.first(Static).update("\n".join(lines))
 
     def action_adopt(self, i: int) -> None:
         if i < len(self.advice):
