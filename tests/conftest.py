@@ -109,3 +109,24 @@ def check_why(r) -> None:
         for cause, v in causes.items():
             assert isinstance(cause, str) and cause
             assert math.isfinite(v)
+
+
+@pytest.fixture
+def special_files():
+    """A function that puts in `folder` what a save or data reader must refuse without reading:
+    a link to /dev/zero, a FIFO and a folder, each named like a file (`<kind><suffix>`, the folder
+    named `folder_name` when given). Returns kind -> path for those the platform has."""
+
+    def make(folder: Path, suffix: str = ".json", folder_name: str | None = None) -> dict:
+        out = {}
+        if Path("/dev/zero").exists():
+            out["dev-zero"] = folder / f"zero{suffix}"
+            out["dev-zero"].symlink_to("/dev/zero")
+        if hasattr(os, "mkfifo"):
+            out["fifo"] = folder / f"fifo{suffix}"
+            os.mkfifo(out["fifo"])
+        out["folder"] = folder / (folder_name or f"folder{suffix}")
+        out["folder"].mkdir()
+        return out
+
+    return make

@@ -310,7 +310,7 @@ def _at(where: str, key: str) -> str:
     return f"{where}.{key}" if where else str(key)
 
 
-def _fields(doc: Doc, obj: Any, where: str, allowed, what: str = "a mapping") -> dict:
+def check_fields(doc: Doc, obj: Any, where: str, allowed, what: str = "a mapping") -> dict:
     """`obj` must be a mapping whose keys are all in `allowed`; an unknown key is an error naming
     the nearest valid one (a misspelt optional key would otherwise be silently ignored)."""
     if not isinstance(obj, dict):
@@ -372,15 +372,19 @@ def _flag(doc: Doc, obj: dict, key: str, where: str) -> bool:
     return val
 
 
-def _quarter(doc: Doc, val: Any, where: str, lo: int = 0, hi: int = LAST_Q) -> int:
-    """A quarter like 2026Q1, inside [lo, hi] (by default the calendar the model runs)."""
+def quarter_in(
+    doc: Doc, val: Any, where: str, lo: int = 0, hi: int = LAST_Q, span: str = ""
+) -> int:
+    """A quarter like 2026Q1, inside [lo, hi] (by default the calendar the model runs); `span`
+    names that range in the message ("scenario long-game")."""
     try:
         q = parse_quarter(val)
     except ValueError as exc:
         raise doc.error(where, str(exc)) from None
     if not lo <= q <= hi:
+        bounds = f"{quarter_name(lo)}–{quarter_name(hi)}"
         raise doc.error(
-            where, f"{quarter_name(q)} is outside {quarter_name(lo)}–{quarter_name(hi)}"
+            where, f"{quarter_name(q)} is outside {f'{span} ({bounds})' if span else bounds}"
         )
     return q
 
@@ -451,7 +455,7 @@ def _requires(doc: Doc, obj: dict, where: str, levers: dict[str, Lever]) -> tupl
     out = []
     for i, r in enumerate(reqs):
         w = f"{where}.requires[{i}]"
-        _fields(doc, r, w, ("lever", "min", "max", "reason"), "{lever, min, max, reason}")
+        check_fields(doc, r, w, ("lever", "min", "max", "reason"), "{lever, min, max, reason}")
         out.append(_requirement(doc, r, w, levers))
     return tuple(out)
 
@@ -485,10 +489,12 @@ def load_figures(folder: Path) -> dict[str, dict]:
     figs: dict[str, dict] = {}
     for path in sorted(folder.glob("*.yaml")):
         doc = read(path)
-        _fields(doc, doc.value, "", FIGURE_FILE_KEYS, "a seeds file (id, outlet, figures, ...)")
+        check_fields(
+            doc, doc.value, "", FIGURE_FILE_KEYS, "a seeds file (id, outlet, figures, ...)"
+        )
         for i, f in enumerate(_need(doc, doc.value, "figures", "", list)):
             w = f"figures[{i}]"
-            _fields(doc, f, w, FIGURE_KEYS, "a figure {id, value, unit, measures}")
+            check_fields(doc, f, w, FIGURE_KEYS, "a figure {id, value, unit, measures}")
             fid = _need(doc, f, "id", w, str)
             if fid in figs:
                 raise doc.error(f"{w}.id", f"figure {fid!r} is also in {figs[fid]['file']}")
@@ -510,7 +516,7 @@ def load_params(
                 str(name),
                 f"unknown parameter{did_you_mean(name, PARAMS)}: the model does not read it",
             )
-        _fields(
+        check_fields(
             doc, spec, name, ("value", *SOURCE_KEYS), "{value: ..., source: ... | assumption: ...}"
         )
         val = _need(doc, spec, "value", name)
@@ -541,11 +547,11 @@ LEVER_KEYS = ("kind", "options", "default", "min", "max", "revert", "decay", "si
 
 
 def load_levers(doc: Doc) -> dict[str, Lever]:
-    _fields(doc, doc.value, "", ("levers", *SOURCE_KEYS), "a mapping with `levers:`")
+    check_fields(doc, doc.value, "", ("levers", *SOURCE_KEYS), "a mapping with `levers:`")
     out = {}
     for name, spec in _need(doc, doc.value, "levers", "", dict).items():
         w = f"levers.{name}"
-        _fields(doc, spec, w, LEVER_KEYS, "a lever {kind, default, ...}")
+        check_fields(doc, spec, w, LEVER_KEYS, "a lever {kind, default, ...}")
         kind = _need(doc, spec, "kind", w, str)
         if kind not in LEVER_KINDS:
             raise doc.error(f"{w}.kind", f"unknown kind {kind!r}{did_you_mean(kind, LEVER_KINDS)}")
@@ -589,11 +595,11 @@ METER_KEYS = ("name", "unit", "min", "max", "fmt", "why", "short", "rest", "show
 
 
 def load_meters(doc: Doc, figures: dict) -> dict[str, Meter]:
-    _fields(doc, doc.value, "", ("meters", *SOURCE_KEYS), "a mapping with `meters:`")
+    check_fields(doc, doc.value, "", ("meters", *SOURCE_KEYS), "a mapping with `meters:`")
     out = {}
     for name, spec in _need(doc, doc.value, "meters", "", dict).items():
         w = f"meters.{name}"
-        _fields(doc, spec, w, METER_KEYS, "a meter {name, min, max, ...}")
+        check_fields(doc, spec, w, METER_KEYS, "a meter {name, min, max, ...}")
         src = _check_sources(doc, spec, w, figures, required=False)
         fmt = _text(doc, spec, "fmt", w, "num")
         if fmt not in METER_FORMATS:
@@ -648,12 +654,12 @@ def _id(doc: Doc, obj: dict, where: str, seen, what: str) -> str:
 
 
 def load_moves(doc: Doc, levers: dict[str, Lever], figures: dict) -> tuple[MoveDef, ...]:
-    _fields(doc, doc.value, "", ("moves", *SOURCE_KEYS), "a mapping with `moves:`")
+    check_fields(doc, doc.value, "", ("moves", *SOURCE_KEYS), "a mapping with `moves:`")
     moves: list[MoveDef] = []
     seen: set[str] = set()
     for i, spec in enumerate(_top_list(doc, "moves")):
         w = f"moves[{i}]"
-        _fields(doc, spec, w, MOVE_KEYS, "a move {id, name, side, cost, ...}")
+        check_fields(doc, spec, w, MOVE_KEYS, "a move {id, name, side, cost, ...}")
         mid = _id(doc, spec, w, seen, "move")
         w = f"moves[{i}]({mid})"
         doc.lines.setdefault(w, doc.line(f"moves[{i}]"))
@@ -662,57 +668,7 @@ def load_moves(doc: Doc, levers: dict[str, Lever], figures: dict) -> tuple[MoveD
         if side not in SIDES:
             raise doc.error(f"{w}.side", f"expected us or china, got {_show(side)}")
         sources = _check_sources(doc, spec, w, figures, required=True)
-        lever = spec.get("lever")
-        options: list[Option] = []
-        if lever is not None:
-            if lever not in levers or levers[lever].kind != "stance":
-                raise doc.error(f"{w}.lever", f"{_show(lever)} is not a stance lever")
-            for key in ("cost", *EFFECT_KEYS, "scales"):
-                if key in spec:
-                    raise doc.error(f"{w}.{key}", "a stance move gives this per option")
-            opts = _need(doc, spec, "options", w, dict)
-            for oname, ospec in opts.items():
-                ow = f"{w}.options.{oname}"
-                if str(oname) not in levers[lever].options:
-                    raise doc.error(
-                        ow,
-                        f"{oname!r} is not an option of lever {lever} "
-                        f"({', '.join(levers[lever].options)})",
-                    )
-                ospec = _fields(doc, ospec or {}, ow, OPTION_KEYS, "an option {cost, add, ...}")
-                options.append(
-                    Option(
-                        str(oname),
-                        levers[lever].value_of(str(oname)),
-                        _num(doc, _need(doc, ospec, "cost", ow), f"{ow}.cost", COST),
-                        _effects(doc, ospec, ow, levers),
-                        _scales(doc, ospec, ow),
-                    )
-                )
-        else:
-            if "options" in spec:
-                raise doc.error(f"{w}.options", "options need a stance `lever:`")
-            options.append(
-                Option(
-                    "",
-                    0.0,
-                    _num(doc, _need(doc, spec, "cost", w), f"{w}.cost", COST),
-                    _effects(doc, spec, w, levers),
-                    _scales(doc, spec, w),
-                )
-            )
-        lasts = None
-        if "lasts_while" in spec:
-            if lever is not None:
-                raise doc.error(f"{w}.lasts_while", "a stance's scales last while it is the policy")
-            lw = f"{w}.lasts_while"
-            _fields(doc, spec["lasts_while"], lw, ("lever", "min", "max", "reason"))
-            lasts = _requirement(doc, spec["lasts_while"], lw, levers)
-        elif lever is None and options[0].scales:
-            raise doc.error(
-                f"{w}.scales",
-                "a one-off move's scales need `lasts_while: {lever: ..., min: ...}` to say how long",
-            )
+        options = _move_options(doc, spec, w, levers)
         moves.append(
             MoveDef(
                 mid,
@@ -721,14 +677,69 @@ def load_moves(doc: Doc, levers: dict[str, Lever], figures: dict) -> tuple[MoveD
                 _text(doc, spec, "group", w, "Other"),
                 _text(doc, spec, "description", w, ""),
                 sources,
-                lever,
-                tuple(options),
+                spec.get("lever"),
+                options,
                 _requires(doc, spec, w, levers),
                 _flag(doc, spec, "covert", w),
-                lasts,
+                _lasts_while(doc, spec, w, levers, options),
             )
         )
     return tuple(moves)
+
+
+def _option(doc: Doc, spec: dict, w: str, name: str, value: float, levers) -> Option:
+    """One option's cost, effects and scales (a one-off move is a single nameless option)."""
+    return Option(
+        name,
+        value,
+        _num(doc, _need(doc, spec, "cost", w), f"{w}.cost", COST),
+        _effects(doc, spec, w, levers),
+        _scales(doc, spec, w),
+    )
+
+
+def _move_options(doc: Doc, spec: dict, w: str, levers: dict[str, Lever]) -> tuple[Option, ...]:
+    """A stance move's options (one per option of its lever that it prices), or a one-off move's
+    single option from the move's own fields."""
+    lever = spec.get("lever")
+    if lever is None:
+        if "options" in spec:
+            raise doc.error(f"{w}.options", "options need a stance `lever:`")
+        return (_option(doc, spec, w, "", 0.0, levers),)
+    if lever not in levers or levers[lever].kind != "stance":
+        raise doc.error(f"{w}.lever", f"{_show(lever)} is not a stance lever")
+    for key in ("cost", *EFFECT_KEYS, "scales"):
+        if key in spec:
+            raise doc.error(f"{w}.{key}", "a stance move gives this per option")
+    L = levers[lever]
+    options = []
+    for oname, ospec in _need(doc, spec, "options", w, dict).items():
+        ow = f"{w}.options.{oname}"
+        if str(oname) not in L.options:
+            raise doc.error(
+                ow, f"{oname!r} is not an option of lever {lever} ({', '.join(L.options)})"
+            )
+        ospec = check_fields(doc, ospec or {}, ow, OPTION_KEYS, "an option {cost, add, ...}")
+        options.append(_option(doc, ospec, ow, str(oname), L.value_of(str(oname)), levers))
+    return tuple(options)
+
+
+def _lasts_while(
+    doc: Doc, spec: dict, w: str, levers: dict[str, Lever], options: tuple[Option, ...]
+) -> Requirement | None:
+    """When a one-off move's `scales` are in force (a stance's last while it is the policy)."""
+    if "lasts_while" not in spec:
+        if spec.get("lever") is None and options[0].scales:
+            raise doc.error(
+                f"{w}.scales",
+                "a one-off move's scales need `lasts_while: {lever: ..., min: ...}` to say how long",
+            )
+        return None
+    if spec.get("lever") is not None:
+        raise doc.error(f"{w}.lasts_while", "a stance's scales last while it is the policy")
+    lw = f"{w}.lasts_while"
+    check_fields(doc, spec["lasts_while"], lw, ("lever", "min", "max", "reason"))
+    return _requirement(doc, spec["lasts_while"], lw, levers)
 
 
 def _scales(doc: Doc, obj: dict, where: str) -> tuple[tuple[str, float], ...]:
@@ -759,12 +770,12 @@ EVENT_KEYS = (
 def load_events(
     doc: Doc, levers: dict[str, Lever], meters: dict[str, Meter], figures: dict
 ) -> tuple[EventDef, ...]:
-    _fields(doc, doc.value, "", ("events", *SOURCE_KEYS), "a mapping with `events:`")
+    check_fields(doc, doc.value, "", ("events", *SOURCE_KEYS), "a mapping with `events:`")
     events = []
     seen: set[str] = set()
     for i, spec in enumerate(_top_list(doc, "events")):
         w = f"events[{i}]"
-        _fields(doc, spec, w, EVENT_KEYS, "an event {id, name, chance, ...}")
+        check_fields(doc, spec, w, EVENT_KEYS, "an event {id, name, chance, ...}")
         eid = _id(doc, spec, w, seen, "event")
         seen.add(eid)
         mods = []
@@ -814,19 +825,19 @@ INJECT_KEYS = ("quarter", "headline", *EFFECT_KEYS)
 
 def load_scenario(doc: Doc, levers: dict[str, Lever], figures: dict) -> Scenario:
     v = doc.value
-    _fields(doc, v, "", SCENARIO_KEYS, "a scenario (id, name, start, end, stocks, ...)")
+    check_fields(doc, v, "", SCENARIO_KEYS, "a scenario (id, name, start, end, stocks, ...)")
     sid = _id(doc, v, "", (), "scenario")
     # the starting levers and state are numbers too: they cite figures or say why
     _check_sources(doc, v, "", figures, required=True)
-    start = _quarter(doc, _need(doc, v, "start", ""), "start")
-    end = _quarter(doc, _need(doc, v, "end", ""), "end")
+    start = quarter_in(doc, _need(doc, v, "start", ""), "start")
+    end = quarter_in(doc, _need(doc, v, "end", ""), "end")
     if end < start:
         raise doc.error("end", "ends before it starts")
     stocks = {}
-    block = _fields(doc, _need(doc, v, "stocks", "", dict), "stocks", STOCK_CHANNELS)
+    block = check_fields(doc, _need(doc, v, "stocks", "", dict), "stocks", STOCK_CHANNELS)
     for ch in STOCK_CHANNELS:
         w = f"stocks.{ch}"
-        spec = _fields(doc, _need(doc, block, ch, "stocks", dict), w, STOCK_KEYS)
+        spec = check_fields(doc, _need(doc, block, ch, "stocks", dict), w, STOCK_KEYS)
         _check_sources(doc, spec, w, figures, required=True)
         amount = _num(doc, _need(doc, spec, "b300e", w), f"{w}.b300e", STOCK)
         a0 = _num(doc, _need(doc, spec, "age_min", w), f"{w}.age_min", AGE)
@@ -850,7 +861,7 @@ def load_scenario(doc: Doc, levers: dict[str, Lever], figures: dict) -> Scenario
             val = L.value_of(val)
         lev[name] = _num(doc, val, w, Domain(L.lo, L.hi, bool(L.options)))
     state = {}
-    st = _fields(doc, _need(doc, v, "state", "", dict), "state", STATE_KEYS)
+    st = check_fields(doc, _need(doc, v, "state", "", dict), "state", STATE_KEYS)
     for key in STATE_KEYS:
         state[key] = _num(doc, _need(doc, st, key, "state"), f"state.{key}", STATE[key])
     total = sum(state[k] for k in STATE_SHARES_OF_ONE_MARKET)
@@ -865,8 +876,8 @@ def load_scenario(doc: Doc, levers: dict[str, Lever], figures: dict) -> Scenario
         raise doc.error("injects", "expected a list of {quarter, headline, add/set/mul}")
     for i, spec in enumerate(raw_injects):
         w = f"injects[{i}]"
-        _fields(doc, spec, w, INJECT_KEYS, "an inject {quarter, headline, add/set/mul}")
-        q = _quarter(doc, _need(doc, spec, "quarter", w), f"{w}.quarter", start, end)
+        check_fields(doc, spec, w, INJECT_KEYS, "an inject {quarter, headline, add/set/mul}")
+        q = quarter_in(doc, _need(doc, spec, "quarter", w), f"{w}.quarter", start, end)
         injects.append(
             Inject(q, _text(doc, spec, "headline", w, ""), _effects(doc, spec, w, levers))
         )

@@ -10,9 +10,10 @@ import numpy as np
 from game.engine.data import (
     GameData,
     Scenario,
+    check_fields,
     data_dir,
     did_you_mean,
-    parse_quarter,
+    quarter_in,
     quarter_name,
 )
 from game.engine.yamlsrc import DataError, Doc, read
@@ -115,12 +116,7 @@ def load_plan(
     v = doc.value
     if not isinstance(v, dict):
         raise doc.error("", "a plan is a mapping with `quarters:` (and optional side, name, every)")
-    for key in v:
-        if key not in PLAN_KEYS:
-            raise doc.error(
-                str(key),
-                f"unknown field{did_you_mean(key, PLAN_KEYS)} (known: {', '.join(PLAN_KEYS)})",
-            )
+    check_fields(doc, v, "", PLAN_KEYS, "a plan")
     plan_side = v.get("side")
     if plan_side is not None and plan_side not in ("us", "china"):
         raise doc.error("side", f"expected us or china, got {plan_side!r}")
@@ -144,14 +140,7 @@ def load_plan(
         span = "every scenario"
     for key, moves in quarters.items():
         w = f"quarters.{key}"
-        try:
-            q = parse_quarter(key)
-        except ValueError as exc:
-            raise doc.error(w, str(exc)) from None
-        if not lo <= q <= hi:
-            raise doc.error(
-                w, f"{quarter_name(q)} is outside {span} ({quarter_name(lo)}–{quarter_name(hi)})"
-            )
+        q = quarter_in(doc, key, w, lo, hi, span)
         if q in plan.by_quarter:
             raise doc.error(w, f"{quarter_name(q)} is given twice")
         plan.by_quarter[q] = _moves_list(doc, gd, moves, w, side, every)

@@ -362,7 +362,7 @@ def test_a_save_too_big_to_read_back_is_not_written(tmp_path):
 # ----------------------------------------------------------------------------- the CLI
 
 
-def _hostile_files(tmp_path: Path) -> dict[str, Path]:
+def _hostile_files(tmp_path: Path, special_files) -> dict[str, Path]:
     """name -> a hostile save in tmp_path (those the tester reported, and a few more)."""
     files = {
         "deep": b"[" * 100_000,
@@ -374,20 +374,14 @@ def _hostile_files(tmp_path: Path) -> dict[str, Path]:
         "garbage": b"\x00\xff\x13garbage",
     }
     out = {name: _write(tmp_path, f"{name}.json", raw) for name, raw in files.items()}
-    if Path("/dev/zero").exists():
-        out["dev-zero"] = tmp_path / "zero.json"
-        out["dev-zero"].symlink_to("/dev/zero")
-    if hasattr(os, "mkfifo"):
-        out["fifo"] = tmp_path / "fifo.json"
-        os.mkfifo(out["fifo"])
-    out["folder"] = tmp_path / "folder.json"
-    out["folder"].mkdir()
-    return out
+    return {**out, **special_files(tmp_path)}
 
 
-def test_play_load_of_a_hostile_save_prints_one_line_and_exits_2(tmp_path, capsys, monkeypatch):
+def test_play_load_of_a_hostile_save_prints_one_line_and_exits_2(
+    tmp_path, capsys, monkeypatch, special_files
+):
     monkeypatch.setenv("G2_SAVES", str(tmp_path / "saves"))
-    for name, p in _hostile_files(tmp_path).items():
+    for name, p in _hostile_files(tmp_path, special_files).items():
         before = _snapshot(p)
         code = _within(20, main, ["play", "--load", str(p)], fifo=p if name == "fifo" else None)
         err = capsys.readouterr().err

@@ -5,7 +5,6 @@ file in red without crashing or hanging."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import threading
@@ -13,11 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
+from driving import drive, settle  # tests/tui/driving.py
 from textual.widgets import DataTable, Input, Static
 
 from game.cli import main
 from game.engine.api import MAX_SAVE_BYTES, SaveError, one_line, read_save
-from game.tui import app as app_module
 from game.tui.app import G2App
 from game.tui.defaults import MAX_NAME, default_save_dir
 from game.tui.screens.load import LoadScreen
@@ -75,7 +74,7 @@ def _assert_one_line(exc: SaveError, p: Path, *phrases: str) -> None:
         assert phrase in msg, f"{msg!r} does not say {phrase!r}"
 
 
-def hostile_folder(folder: Path) -> dict[str, Path]:
+def hostile_folder(folder: Path, special_files) -> dict[str, Path]:
     """A save folder holding one good save and every kind of hostile file."""
     folder.mkdir(parents=True, exist_ok=True)
     files = {
@@ -94,14 +93,7 @@ def hostile_folder(folder: Path) -> dict[str, Path]:
     out["good"] = _write(folder, "good.json", _body(side="us", opponent="pragmatist", name="good"))
     t = time.time() + 60
     os.utime(out["good"], (t, t))  # the newest: the first row of the load screen
-    if Path("/dev/zero").exists():
-        out["dev-zero"] = folder / "zero.json"
-        out["dev-zero"].symlink_to("/dev/zero")
-    if hasattr(os, "mkfifo"):
-        out["fifo"] = folder / "fifo.json"
-        os.mkfifo(out["fifo"])
-    out["folder"] = folder / "autosave.json"
-    out["folder"].mkdir()
+    out.update(special_files(folder, folder_name="autosave.json"))
     out["dangling"] = folder / "dangling.json"
     out["dangling"].symlink_to(folder / "nowhere")
     big = folder / "big.json"
@@ -282,8 +274,10 @@ def test_a_file_where_the_save_folder_should_be_fails_the_autosave_and_the_game_
 # ----------------------------------------------------------------------------- list_saves
 
 
-def test_list_saves_lists_every_hostile_file_with_its_reason_and_never_hangs(tmp_path):
-    files = hostile_folder(tmp_path / "saves")
+def test_list_saves_lists_every_hostile_file_with_its_reason_and_never_hangs(
+    tmp_path, special_files
+):
+    files = hostile_folder(tmp_path / "saves", special_files)
     before = _snapshot(tmp_path / "saves")
     infos = _within(20, list_saves, tmp_path / "saves")
     by_name = {i.path.name: i for i in infos}
@@ -319,40 +313,10 @@ def test_list_saves_of_a_file_or_a_missing_folder_is_empty(tmp_path):
 # ----------------------------------------------------------------------------- the screens
 
 
-class NotingApp(G2App):
-    """The app, recording what it notifies."""
-
-    CSS_PATH = Path(app_module.__file__).with_name("app.tcss")  # relative to the app's module
-
-    def __init__(self, *a, **kw):
-        super().__init__(*a, **kw)
-        self.notes: list[tuple[str, str, str]] = []
-
-    def notify(self, message, *, title="", severity="information", **kwargs) -> None:
-        self.notes.append((str(title), str(message), severity))
-        super().notify(message, title=title, severity=severity, **kwargs)
-
-
-def drive(script, session=None, save_dir=None, size=(120, 40)) -> NotingApp:
-    app = NotingApp(session, save_dir=save_dir or session.save_dir)
-
-    async def run():
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            await script(app, pilot)
-
-    asyncio.run(run())
-    return app
-
-
-async def settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def test_the_load_screen_lists_hostile_files_in_red_and_survives_keys(tmp_path, cheap_forecasts):
-    files = hostile_folder(tmp_path / "saves")
+def test_the_load_screen_lists_hostile_files_in_red_and_survives_keys(
+    tmp_path, cheap_forecasts, special_files
+):
+    files = hostile_folder(tmp_path / "saves", special_files)
     seen = {}
 
     async def script(app, pilot):

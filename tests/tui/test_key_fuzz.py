@@ -121,7 +121,7 @@ async def settle(app, pilot) -> None:
 
 
 async def nothing(app, pilot) -> None:
-    pass
+    """Start where the app opens: no keys before the random ones."""
 
 
 def press(*keys: str) -> Callable[[App, object], Awaitable[None]]:

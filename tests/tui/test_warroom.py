@@ -3,31 +3,13 @@ quarter, read the report, save, load and continue; as the US, as China, and hot-
 
 from __future__ import annotations
 
-import asyncio
 import json
 
-from game.tui.app import G2App
+from driving import drive, settle  # tests/tui/driving.py
+
 from game.tui.screens.report import ReportScreen
 from game.tui.screens.warroom import WarRoom
 from game.tui.session import Session
-
-
-def drive(coro_fn, session, size=(120, 40)):
-    app = G2App(session, save_dir=session.save_dir)
-
-    async def main():
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            await coro_fn(app, pilot)
-
-    asyncio.run(main())
-    return app
-
-
-async def settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def choose(app, pilot, key):
