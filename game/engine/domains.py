@@ -60,7 +60,7 @@ _GROUPS: tuple[tuple[Domain, str], ...] = (
     (
         FRACTION,
         """us_output_noise hazard_young hazard_old other_hbm_slack output_noise_cn
-        ascend_lag_rate dom_eff_base dom_eff_decuda quota_fraction import_ramp grey_shortage
+        ascend_lag_rate dom_eff_base dom_eff_decuda import_acceptance export_fee_share import_ramp grey_shortage
         smuggling_cut cloud_adjust cloud_substitution rasa_cut neocloud_leak diffusion_cloud_cut
         training_share_cloud share_smoothing app_adjust lockin_decuda lockin_adjust
         china_market_revenue block_users_revenue_loss tariff_revenue_loss decouple_revenue_loss
@@ -127,4 +127,8 @@ INTERCEPT = Domain(-1.0, 1.0)  # an event's chance where its modifiers read 0
 MULTIPLIER = Domain(0.0, 10.0)  # `mul:` effects and `scales:` on flows
 
 # parameters that hold one value per option of a lever (the model indexes them by its stage)
-PARAM_LISTS = {"rasa_likelihood": "rasa_stage"}
+PARAM_LISTS = {
+    "rasa_likelihood": "rasa_stage",
+    "import_acceptance": "cn_imports",
+    "export_fee_share": "export_fee",
+}

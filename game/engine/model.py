@@ -406,7 +406,7 @@ def imports_and_grey(t: Quarter) -> None:
     """Legal Nvidia imports (both sides' stances, tension, a first-quarter ramp) and smuggling."""
     p, lev, s = t.p, t.st.lev, t.st.s
     decoupled = lev["decouple_stage"] >= 3
-    accept = np.asarray([0.0, p["quota_fraction"], 1.0])[lev["cn_imports"].astype(int)] * ~decoupled
+    accept = np.asarray(p["import_acceptance"])[lev["cn_imports"].astype(int)] * ~decoupled
     tension_drag = np.clip(
         1 - p["tension_import_drag"] * np.maximum(lev["tension"] - 50, 0), 0.3, 1.0
     )
@@ -452,7 +452,8 @@ def cloud(t: Quarter) -> None:
         - p["rasa_cut"] * (1 - p["neocloud_leak"] * lev["neocloud"] * (lev["diffusion_rule"] == 0)),
         1.0,
     )
-    refusal = 1 + p["cloud_refusal_boost"] * (2 - lev["cn_imports"]) / 2
+    accepted = np.asarray(p["import_acceptance"])[lev["cn_imports"].astype(int)]
+    refusal = 1 + p["cloud_refusal_boost"] * (1 - accepted)
     demand = p["cloud_q0"] * (1 + p["cloud_growth_q"]) ** t.q
     scaled_demand, scale_parts = scaled(t.gd, t.st, "cloud_demand", demand, "underlying demand")
     target = (
@@ -717,7 +718,8 @@ def money_and_bubble(t: Quarter) -> None:
         (s["stargate_capex"], stargate_capex),
     )
     s["capex_cycle"], s["stargate_capex"] = f["capex_cycle"], stargate_capex
-    cn_sales = p["china_market_revenue"] * (f["h200"] + f["b30a"] + f["h20"]) / 10000.0
+    fee = np.asarray(p["export_fee_share"])[lev["export_fee"].astype(int)]
+    cn_sales = p["china_market_revenue"] * (f["h200"] + f["b30a"] + f["h20"]) / 10000.0 * (1 - fee)
     rev_factor = (
         (1 - p["block_users_revenue_loss"] * lev["block_cn_users"])
         * (1 - p["tariff_revenue_loss"] * lev["tariffs"])
