@@ -15,7 +15,8 @@ from game.engine.yamlsrc import read
 
 # sum/ratio/at/fraction/mean are medians over the runs; below is the share of runs whose meter,
 # at `quarter` (or when the game ended, if earlier), is under `threshold`
-METRICS = ("sum", "ratio", "at", "fraction", "mean", "below")
+# share is of / (of + over) at `quarter` (e.g. China's share of US + China compute)
+METRICS = ("sum", "ratio", "at", "fraction", "mean", "below", "share")
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Target:
     us: str
     china: str
     checks: list[Check]
+    assumption: str = ""  # outside figures (outlet, date) where the documents stop
 
 
 @dataclass
@@ -49,6 +51,7 @@ class CheckResult:
     value: float
     passed: bool
     runs: int = 0
+    values: tuple[float, ...] = ()  # one per seed when run at several seeds (`seeds=`)
 
 
 def load_targets(
@@ -69,6 +72,9 @@ def load_targets(
             raise doc.error(f"{w}.scenario", f"unknown scenario {t['scenario']!r}")
         src = t.get("source", [])
         src = src if isinstance(src, list) else [src]
+        assumption = t.get("assumption", "")
+        if not src and not assumption:
+            raise doc.error(f"{w}.source", "a target cites a seed figure or an outside `assumption:`")
         for s in src:
             if s not in gd.figures:
                 raise doc.error(f"{w}.source", f"unknown source figure {s!r}")
@@ -112,7 +118,9 @@ def load_targets(
                 )
             )
         targets.append(
-            Target(t["id"], t["target"], src, t["scenario"], t["us"], t["china"], checks)
+            Target(
+                t["id"], t["target"], src, t["scenario"], t["us"], t["china"], checks, assumption
+            )
         )
     return targets, int(v.get("runs", 1000)), int(v.get("seed", 1))
 
@@ -142,26 +150,42 @@ def measure(tr: Trace, c: Check) -> np.ndarray:
         at = np.minimum(i + 1, tr.ended)
         return (vals[at, np.arange(tr.n)] < c.threshold).astype(float)
     value = vals[i] if flow else vals[i + 1]
+    if c.metric == "share":
+        other, other_flow = _series(tr, c.over)
+        rest = other[i] if other_flow else other[i + 1]
+        return value / np.maximum(value + rest, 1e-9)
     if c.metric == "fraction":
         return value / np.maximum(vals[0], 1e-9)
     return value
 
 
 def calibrate(
-    runs: int | None = None, seed: int | None = None, path: str | Path | None = None
+    runs: int | None = None,
+    seed: int | None = None,
+    path: str | Path | None = None,
+    seeds: int = 1,
 ) -> list[CheckResult]:
+    """Every check of every target. With `seeds` > 1 each target runs at seeds seed, seed+1, ...:
+    a check passes only if it passes at every seed; `value` is the first seed's, `values` all."""
     gd = load_data()
     targets, default_runs, default_seed = load_targets(path, gd)
     runs = runs or default_runs
     seed = default_seed if seed is None else seed
     out = []
     for t in targets:
-        us = side_policy(t.us, "us", gd, seed, t.scenario)
-        cn = side_policy(t.china, "china", gd, seed, t.scenario)
         last = max(max(c.end or 0, c.quarter or 0) for c in t.checks)
-        tr = run(t.scenario, us, cn, runs, seed, gd, until=last)
-        for c in t.checks:
-            per_game = measure(tr, c)
-            value = float(per_game.mean() if c.metric == "below" else np.median(per_game))
-            out.append(CheckResult(t, c, value, c.band[0] <= value <= c.band[1], runs))
+        per_seed = []
+        for s in range(seed, seed + max(seeds, 1)):
+            us = side_policy(t.us, "us", gd, s, t.scenario)
+            cn = side_policy(t.china, "china", gd, s, t.scenario)
+            tr = run(t.scenario, us, cn, runs, s, gd, until=last)
+            per_seed.append([_value(measure(tr, c), c) for c in t.checks])
+        for k, c in enumerate(t.checks):
+            values = tuple(v[k] for v in per_seed)
+            ok = all(c.band[0] <= v <= c.band[1] for v in values)
+            out.append(CheckResult(t, c, values[0], ok, runs, values))
     return out
+
+
+def _value(per_game: np.ndarray, c: Check) -> float:
+    return float(per_game.mean() if c.metric == "below" else np.median(per_game))

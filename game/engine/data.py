@@ -17,6 +17,7 @@ from game.engine.domains import (
     AGE,
     CHANCE,
     COST,
+    EVENT_SIGNALS,
     INTERCEPT,
     LAST_Q,
     MULTIPLIER,
@@ -783,10 +784,11 @@ def load_events(
         if not isinstance(block, dict):
             raise doc.error(f"{w}.modifiers", "expected a mapping of lever or meter: per unit")
         for name, val in block.items():
-            if name not in levers and name not in meters:
+            if name not in levers and name not in meters and name not in EVENT_SIGNALS:
+                known = [*levers, *meters, *EVENT_SIGNALS]
                 raise doc.error(
                     f"{w}.modifiers.{name}",
-                    f"unknown lever or meter {name!r}{did_you_mean(name, [*levers, *meters])}",
+                    f"unknown lever, meter or signal {name!r}{did_you_mean(name, known)}",
                 )
             # a change of chance per unit of the lever or meter; the sum is clipped to [0, 1]
             mods.append((name, _num(doc, val, f"{w}.modifiers.{name}", Domain(-1.0, 1.0))))

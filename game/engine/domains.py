@@ -55,39 +55,42 @@ _GROUPS: tuple[tuple[Domain, str], ...] = (
         """b300e_per_eflops units_per_b300e_h20 units_per_b300e_h200 units_per_b300e_b30a
         units_per_b300e_huawei units_per_b300e_other ascend_scale cloud_subst_scale months_per_efold
         score_gap_scale chill_max score_app_par score_util_par
-        own_capex_per_b300e""",
+        own_capex_per_b300e us_cost_per_b300e us_revenue_potential_q""",
     ),
     (
         FRACTION,
-        """us_output_noise hazard_young hazard_old other_hbm_slack output_noise_cn
+        """us_output_noise hazard_young other_hbm_slack output_noise_cn
         ascend_lag_rate dom_eff_base dom_eff_decuda import_acceptance export_fee_share import_ramp grey_shortage
         smuggling_cut cloud_adjust cloud_substitution rasa_cut neocloud_leak diffusion_cloud_cut
         training_share_cloud share_smoothing app_adjust lockin_decuda lockin_adjust
         china_market_revenue block_users_revenue_loss tariff_revenue_loss decouple_revenue_loss
         burst_revenue_cut max_utilization tension_revert reveal_chance rasa_likelihood
-        cloud_risk_premium tension_import_drag rent_elasticity rent_import_drag""",
+        cloud_risk_premium tension_import_drag hazard_ramp_q hazard_max us_cost_decline_q
+        us_delivery_rate us_revenue_noise capex_expect_adjust algo_diffusion_q diffusion_block_cut
+        rent_age_decline_q rent_import_drag""",
     ),
     (
         RATE,
-        """us_output_growth_q us_growth_decay_q huawei_growth_q cloud_growth_q us_capex_growth_q
+        """huawei_growth_q cloud_growth_q
         us_revenue_growth_q centre_growth_subsidy_q centre_growth_base_q demand_growth_q
         demand_ai_plus demand_app_share efficiency_step open_source_algo talent_step
-        us_subsidy_boost stargate_output_boost ascend_max_boost litho_yield_boost neocloud_boost
+        us_subsidy_boost ascend_max_boost litho_yield_boost neocloud_boost
         cloud_refusal_boost grey_push""",
     ),
     (
         PERCENT,
         """app_share_base app_share_span app_open_source app_ai_plus app_block_users lockin_base
-        lockin_span utilization_start rent_util_eq tension_base capital_max capital_regen
+        lockin_span utilization_start tension_base capital_max capital_regen
         score_bubble_par score_lockin_par burst_risk_reset win_margin bubble_mid
         bubble_concentration""",
     ),
-    (QUARTERS, "us_subsidy_lag_q life_training_q old_age_q own_life_q decisive_quarters"),
+    (QUARTERS, "us_subsidy_lag_q old_age_q own_life_q decisive_quarters"),
     (Domain(0.0, 120.0), "us_decisive_gap score_gap_par research_noise_months"),
     (Domain(-120.0, 120.0), "gap_offset_months"),
     # logistic scales: smaller ones overflow exp() on the model's ranges
     (Domain(1.0, 120.0), "app_gap_scale"),
     (Domain(0.05, 10.0), "bubble_scale"),
+    (Domain(0.0, 5.0), "rent_util_slope"),
     (Domain(1.0, 100.0), "cn_algo_start cn_algo_ceiling"),
     (
         Domain(0.0, 100.0),
@@ -96,8 +99,8 @@ _GROUPS: tuple[tuple[Domain, str], ...] = (
     ),
     (
         COUNT,
-        """us_output_2025 stargate_capex_q huawei_output_2025 other_vs_huawei h20_q h200_cbc_q
-        h200_open_q b30a_q grey_q cloud_q0 own_opex_q cloud_price_q us_capex_q0 us_revenue_q0
+        """stargate_capex_q huawei_output_2025 other_vs_huawei h20_q h200_cbc_q
+        h200_open_q b30a_q grey_q cloud_q0 own_opex_q cloud_price_q
         rent_start""",
     ),
 )
@@ -115,6 +118,11 @@ STATE: dict[str, Domain] = {
     "cn_rent_rmb": COUNT,
     "ascend_capacity": Domain(0.0, 100.0),
     "subsidy_level": Domain(0.0, 10.0),
+    # US money, $B a quarter: capex and revenue last quarter, capex booked but not yet running
+    "us_capex": COUNT,
+    "us_revenue": COUNT,
+    "us_pipeline": COUNT,
+    "us_capex_growth": Domain(-0.5, 1.0),  # the revenue growth a quarter capex is planned for
 }
 # shares of one market that cannot add up to more than all of it
 STATE_SHARES_OF_ONE_MARKET = ("nvidia_cn_share", "huawei_cn_share")
@@ -125,6 +133,9 @@ COST = Domain(0.0, 1000.0)  # political capital; a side holds at most capital_ma
 CHANCE = FRACTION
 INTERCEPT = Domain(-1.0, 1.0)  # an event's chance where its modifiers read 0
 MULTIPLIER = Domain(0.0, 10.0)  # `mul:` effects and `scales:` on flows
+
+# signals an event's chance may read besides levers and meters (computed in rules.event_chances)
+EVENT_SIGNALS = {"tension_rise": "tension above its level at the start of the scenario"}
 
 # parameters that hold one value per option of a lever (the model indexes them by its stage)
 PARAM_LISTS = {

@@ -108,13 +108,16 @@ def initial_state(gd: GameData, sc: Scenario, n: int) -> State:
     p = gd.params
     s["centre_capacity"] = np.ones(n)
     s["centre_demand"] = np.full(n, sc.state["cn_utilization"] / 100.0)
-    s["us_capex"] = np.full(n, p["us_capex_q0"] * (1 + p["us_capex_growth_q"]) ** sc.start)
-    s["us_revenue"] = np.full(n, p["us_revenue_q0"] * (1 + p["us_revenue_growth_q"]) ** sc.start)
-    for key in ("nv_units", "hw_units", "ot_units", "stargate_capex", "cn_sales"):
+    # the money the scenario starts with: the trend parts of capex and revenue (no cycle yet)
+    s["capex_base"], s["revenue_base"] = s["us_capex"].copy(), s["us_revenue"].copy()
+    s["tension_start"] = lev["tension"].copy()
+    s["rent_base"] = s["cn_rent_rmb"] / rent_utilisation_factor(p, s["cn_utilization"])
+    for key in ("nv_units", "hw_units", "ot_units", "cn_units", "stargate_capex", "cn_sales"):
         s[key] = np.zeros(n)
     for key in ("h200_prev", "b30a_prev"):
         s[key] = np.zeros(n)
-    s["capex_cycle"] = np.ones(n)
+    s["capex_cycle"] = lev["capex_factor"].copy()
+    s["capex_base"] = s["us_capex"] / np.maximum(s["capex_cycle"], 1e-6)
     s["rev_factor"] = np.ones(n)
     state = State(
         n,
@@ -165,10 +168,25 @@ def check_catalogue(gd: GameData, computed, meters=None, path: str | None = None
 
 
 def survival_hazard(gd: GameData) -> np.ndarray:
+    """Chance a chip of each age (quarters) leaves service this quarter: low while young, then
+    rising by `hazard_ramp_q` a quarter up to `hazard_max`, so no quarter retires a whole vintage;
+    the last bucket (six years) is scrapped."""
     p = gd.params
-    h = np.where(np.arange(AGES) < p["old_age_q"], p["hazard_young"], p["hazard_old"])
-    h[int(p["life_training_q"]) :] = 1.0
+    age = np.arange(AGES)
+    ramp = p["hazard_young"] + p["hazard_ramp_q"] * (age - p["old_age_q"] + 1)
+    h = np.where(age < p["old_age_q"], p["hazard_young"], np.minimum(ramp, p["hazard_max"]))
+    h[-1] = 1.0
     return h
+
+
+def rent_utilisation_factor(p, util) -> np.ndarray:
+    """How utilisation moves rent: 1 at the reference utilisation, higher when centres fill."""
+    return np.exp(p["rent_util_slope"] * (np.asarray(util) - p["utilization_start"]) / 100.0)
+
+
+def us_cost_per_b300e(p, q: int) -> float:
+    """All-in US capex per B300e installed in quarter q ($ thousands): falls on a stated trend."""
+    return p["us_cost_per_b300e"] * (1 - p["us_cost_decline_q"]) ** q
 
 
 def dom_eff(p, lev) -> np.ndarray:
@@ -284,13 +302,6 @@ def score(gd: GameData, m: dict[str, np.ndarray]) -> np.ndarray:
     return sum(score_parts(gd, m).values())
 
 
-def us_growth_factor(p, q: int) -> float:
-    """US output in quarter q relative to 2025Q1: growth `us_output_growth_q` that fades by
-    `us_growth_decay_q` a quarter (power, packaging and capital run into limits)."""
-    g, d = p["us_output_growth_q"], p["us_growth_decay_q"]
-    return float(np.prod([1 + g * (1 - d) ** i for i in range(q)]))
-
-
 # ----------------------------------------------------------------------------- one quarter
 
 
@@ -350,21 +361,20 @@ def events(t: Quarter) -> None:
 
 
 def us_supply(t: Quarter) -> None:
-    """US chip output: a fading growth trend, supply noise, subsidies, Stargate, power, the capex cycle."""
+    """US installs: money in the build pipeline becomes chips at a falling cost per B300e, as fast as
+    power allows (a grid crunch delays deliveries, it does not destroy the money); subsidies."""
     p, lev, s = t.p, t.st.lev, t.st.s
-    g_us = p["us_output_2025"] / sum(us_growth_factor(p, i) for i in range(4))
     s["subsidy_level"] = (
         s["subsidy_level"] + (lev["subsidy"] - s["subsidy_level"]) / p["us_subsidy_lag_q"]
     )
-    t.f["capex_cycle"] = lev["capex_factor"]
+    delivered = p["us_delivery_rate"] * np.minimum(lev["us_energy_factor"], 1.0) * s["us_pipeline"]
+    s["us_pipeline"] = s["us_pipeline"] - delivered
     us_out = (
-        g_us
-        * us_growth_factor(p, t.q)
+        delivered
+        * 1e6  # $B -> $ thousands
+        / us_cost_per_b300e(p, t.q)
         * np.exp(p["us_output_noise"] * t.normals[:, 0] - 0.5 * p["us_output_noise"] ** 2)
         * (1 + p["us_subsidy_boost"] * s["subsidy_level"])
-        * (1 + p["stargate_output_boost"] * (lev["stargate"] > 0))
-        * lev["us_energy_factor"]
-        * np.minimum(t.f["capex_cycle"], 1.0)
     )
     t.f["us_out"], t.parts["us_output"] = scaled(t.gd, t.st, "us_output", us_out, "new US chips")
 
@@ -599,10 +609,11 @@ def efficiency_and_capability(t: Quarter) -> None:
     algo_before = lev["cn_algo"].copy()
     room = p["cn_algo_ceiling"] - lev["cn_algo"]
     gain_drive = p["efficiency_step"] * room * np.minimum(lev["efficiency"], 1.0)
+    # fast following: published research, open weights and distillation of US models' outputs
+    # close part of the room every quarter; US blocks on Chinese users and decoupling slow it
+    openness = (1 - p["diffusion_block_cut"] * lev["block_cn_users"]) * ~t.f["decoupled"]
     gain_open = (
-        p["open_source_algo"]
-        * lev["open_source"]
-        * ~t.f["decoupled"]
+        (p["algo_diffusion_q"] * openness + p["open_source_algo"] * lev["open_source"] * ~t.f["decoupled"])
         * np.maximum(room - gain_drive, 0)
     )
     set_lever(gd, st, "cn_algo", lev["cn_algo"] + gain_drive + gain_open)
@@ -622,10 +633,10 @@ def chip_market(t: Quarter) -> None:
         f["h20"] * p["units_per_b300e_h20"]
         + f["h200"] * p["units_per_b300e_h200"]
         + f["b30a"] * p["units_per_b300e_b30a"]
-        + f["grey"] * p["units_per_b300e_h200"]
     )
     hw_units = f["huawei"] * p["units_per_b300e_huawei"]
-    ot_units = f["other"] * p["units_per_b300e_other"]
+    # smuggled chips are not Nvidia's sales: they count in the market, not in Nvidia's share
+    ot_units = f["other"] * p["units_per_b300e_other"] + f["grey"] * p["units_per_b300e_h200"]
     a = p["share_smoothing"]
 
     def share(num, rest):
@@ -661,6 +672,7 @@ def chip_market(t: Quarter) -> None:
         )
         s[key] = s[key] + a * (tgt1 - s[key])
     s["nv_units"], s["hw_units"], s["ot_units"] = nv_units, hw_units, ot_units
+    s["cn_units"] = nv_units + hw_units + ot_units
 
 
 def cuda_lockin(t: Quarter) -> None:
@@ -704,20 +716,15 @@ def global_users(t: Quarter) -> None:
 
 
 def money_and_bubble(t: Quarter) -> None:
-    """US AI capex (plans, Stargate, the cycle), AI revenue (China sales count), and the bubble."""
-    p, s, lev, f, L, q = t.p, t.st.s, t.st.lev, t.f, t.ledger, t.q
-    trend0 = p["us_capex_q0"] * (1 + p["us_capex_growth_q"]) ** q
-    trend1 = trend0 * (1 + p["us_capex_growth_q"])
-    stargate_capex = p["stargate_capex_q"] * (lev["stargate"] > 0)
-    s["us_capex"] = trend_factor_extra(
-        L,
-        "us_ai_capex",
-        ("planned growth", "capex cycle (bubble, recovery)", "Stargate"),
-        (trend0, trend1),
-        (s["capex_cycle"], f["capex_cycle"]),
-        (s["stargate_capex"], stargate_capex),
-    )
-    s["capex_cycle"], s["stargate_capex"] = f["capex_cycle"], stargate_capex
+    """US AI revenue (adoption toward a market potential, surprises, blocks, China sales), capex
+    (set by the revenue growth firms expect, the capex cycle and Stargate; it fills the build
+    pipeline that `us_supply` turns into chips), and the bubble (capex against revenue)."""
+    p, s, lev, f, L = t.p, t.st.s, t.st.lev, t.f, t.ledger
+    # revenue: logistic adoption with quarterly surprises
+    growth = p["us_revenue_growth_q"] * (
+        1 - s["revenue_base"] / p["us_revenue_potential_q"]
+    ) + p["us_revenue_noise"] * t.normals[:, 3]
+    rev_base1 = s["revenue_base"] * (1 + np.maximum(growth, -0.5))
     fee = np.asarray(p["export_fee_share"])[lev["export_fee"].astype(int)]
     cn_sales = p["china_market_revenue"] * (f["h200"] + f["b30a"] + f["h20"]) / 10000.0 * (1 - fee)
     rev_factor = (
@@ -726,17 +733,33 @@ def money_and_bubble(t: Quarter) -> None:
         * (1 - p["burst_revenue_cut"] * lev["burst"])
         * (1 - p["decouple_revenue_loss"] * f["decoupled"])
     )
-    rev0 = p["us_revenue_q0"] * (1 + p["us_revenue_growth_q"]) ** q
-    rev1 = rev0 * (1 + p["us_revenue_growth_q"])
     s["us_revenue"] = trend_factor_extra(
         L,
         "us_ai_revenue",
         ("AI adoption", "blocks, tariffs, burst, decoupling", "chip sales to China"),
-        (rev0, rev1),
+        (s["revenue_base"], rev_base1),
         (s["rev_factor"], rev_factor),
         (s["cn_sales"], cn_sales),
     )
-    s["rev_factor"], s["cn_sales"] = rev_factor, cn_sales
+    realised = rev_base1 / s["revenue_base"] - 1
+    s["revenue_base"], s["rev_factor"], s["cn_sales"] = rev_base1, rev_factor, cn_sales
+    # capex: planned from the revenue growth firms expect (which learns from what revenue did)
+    capex_base1 = s["capex_base"] * (1 + s["us_capex_growth"])
+    s["us_capex_growth"] = s["us_capex_growth"] + p["capex_expect_adjust"] * (
+        realised - s["us_capex_growth"]
+    )
+    cycle = lev["capex_factor"]
+    stargate_capex = p["stargate_capex_q"] * (lev["stargate"] > 0)
+    s["us_capex"] = trend_factor_extra(
+        L,
+        "us_ai_capex",
+        ("planned growth", "capex cycle (bubble, recovery)", "Stargate"),
+        (s["capex_base"], capex_base1),
+        (s["capex_cycle"], cycle),
+        (s["stargate_capex"], stargate_capex),
+    )
+    s["capex_base"], s["capex_cycle"], s["stargate_capex"] = capex_base1, cycle, stargate_capex
+    s["us_pipeline"] = s["us_pipeline"] + s["us_capex"]
     # bubble risk: the capex/revenue gap, split between its two sides (sentiment is the rest)
     meters = t.gd.meters
     by_capex, by_revenue = shapley2(
@@ -771,12 +794,22 @@ def overbuild(t: Quarter) -> None:
     )
     L.add("cn_utilization", "new data centres", by_cap)
     L.add("cn_utilization", "AI demand", by_dem)
-    idle = s["cn_rent_rmb"] * p["rent_elasticity"] * (util - p["rent_util_eq"])
-    supply = -s["cn_rent_rmb"] * p["rent_import_drag"] * (f["h200"] + f["b30a"]) / 100000.0
-    L.add("cn_rent_rmb", "utilisation of data centres", idle)
-    L.add("cn_rent_rmb", "imported Nvidia supply", supply)
+    # rent: the going rate for an ageing H100 server, scaled by how full the centres are and
+    # by new Nvidia supply this quarter (a level, not a drift)
+    base1 = s["rent_base"] * (1 - p["rent_age_decline_q"])
+    supply = 1 - p["rent_import_drag"] * np.minimum((f["h200"] + f["b30a"]) / 100000.0, 2.0)
     rent = t.gd.meters["cn_rent_rmb"]
-    s["cn_rent_rmb"] = np.clip(s["cn_rent_rmb"] + idle + supply, rent.lo, rent.hi)
+    old = s["cn_rent_rmb"]
+    new = np.clip(base1 * rent_utilisation_factor(p, util) * supply, rent.lo, rent.hi)
+    by_age = (base1 - s["rent_base"]) * old / np.maximum(s["rent_base"], 1e-9)
+    by_use = old * (base1 / np.maximum(s["rent_base"], 1e-9)) * (
+        rent_utilisation_factor(p, util) / rent_utilisation_factor(p, 100.0 * dem_before / cap_before)
+        - 1
+    )
+    L.add("cn_rent_rmb", "H100s ageing", by_age)
+    L.add("cn_rent_rmb", "utilisation of data centres", by_use)
+    L.add("cn_rent_rmb", "imported Nvidia supply", new - old - by_age - by_use)
+    s["rent_base"], s["cn_rent_rmb"] = base1, new
 
 
 def politics(t: Quarter) -> None:

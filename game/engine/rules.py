@@ -174,12 +174,19 @@ def scaled(gd: GameData, st, flow: str, value: np.ndarray, cause: str):
 # ----------------------------------------------------------------------------- events
 
 
+def _signal(st, name: str) -> np.ndarray:
+    """What an event modifier reads: a lever, a meter, or one of domains.EVENT_SIGNALS."""
+    if name == "tension_rise":  # pressure builds only when tension rises above where it began
+        return np.maximum(st.lev["tension"] - st.s["tension_start"], 0.0)
+    return st.lev[name] if name in st.lev else st.meters[name]
+
+
 def event_chances(gd: GameData, st) -> np.ndarray:
     out = np.zeros((st.n, len(gd.events)))
     for i, ev in enumerate(gd.events):
         p = np.full(st.n, ev.chance)
         for name, coef in ev.modifiers:
-            p = p + coef * (st.lev[name] if name in st.lev else st.meters[name])
+            p = p + coef * _signal(st, name)
         p = np.clip(p, 0.0, 1.0) * requirement_mask(st, ev.requires)
         if ev.once:
             p = p * ~st.fired[:, i]

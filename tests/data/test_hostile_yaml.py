@@ -87,15 +87,15 @@ CASES = [
     ("move misspelt key", "moves.yaml", "    side: us", "    sied: us", "", ["'side'"]),
     ("parameter NaN", "params.yaml", "value: 0.12,", "value: .nan,", "", ["finite"]),
     (
-        "US output negative",
+        "US cost negative",
         "params.yaml",
-        "value: 3670000",
-        "value: -3670000",
-        "us_output_2025.value",
-        ["at least 0"],
+        "us_cost_per_b300e: {value: 98,",
+        "us_cost_per_b300e: {value: -98,",
+        "us_cost_per_b300e.value",
+        ["above 0"],
     ),
-    ("hazard_old missing", "params.yaml", "hazard_old:", "# hazard_old:", "", ["hazard_old"]),
-    ("event chance 5", "events.yaml", "chance: 0.12", "chance: 5", "", ["at most 1"]),
+    ("hazard_max missing", "params.yaml", "hazard_max:", "# hazard_max:", "", ["hazard_max"]),
+    ("event chance 5", "events.yaml", "chance: 0.35", "chance: 5", "", ["at most 1"]),
     ("event chance -3", "events.yaml", "chance: -0.1", "chance: -3", "", ["at least -1"]),
     ("meter bound NaN", "meters.yaml", "max: 100,", "max: .nan,", "meters.score.max", ["finite"]),
     ("meter min > max", "meters.yaml", "max: 100,", "max: -200,", "meters.score.max", ["above"]),
@@ -206,7 +206,7 @@ def test_plan_outside_the_chosen_scenario_is_refused(tmp_path, capsys):
 
 
 def test_sweep_refuses_a_parameter_outside_its_domain(capsys):
-    assert main(["sweep", "--vary", "hazard_old=-1,0.1", "--games", "2"]) == 2
+    assert main(["sweep", "--vary", "hazard_max=-1,0.1", "--games", "2"]) == 2
     assert "at least 0" in capsys.readouterr().err
 
 

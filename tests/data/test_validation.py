@@ -370,18 +370,18 @@ def test_lever_default_outside_its_range(tmp_path):
 
 def test_param_without_source_or_assumption_fails(gd):
     text = (DATA / "params.yaml").read_text(encoding="utf-8")
-    line = _line_of(text, "hazard_old:")
-    bare = re.sub(r"^hazard_old: .*$", "hazard_old: {value: 0.12}", text, flags=re.M)
+    line = _line_of(text, "hazard_max:")
+    bare = re.sub(r"^hazard_max: .*$", "hazard_max: {value: 0.12}", text, flags=re.M)
     with pytest.raises(DataError) as exc:
         load_params(parse(bare, "params.yaml"), gd.figures, gd.levers)
-    assert exc.value.line == line and exc.value.field == "hazard_old"
+    assert exc.value.line == line and exc.value.field == "hazard_max"
     assert "assumption" in str(exc.value)
     # either a source or an assumption is enough
     fig = next(iter(gd.figures))
     ok = re.sub(
-        r"^hazard_old: .*$", f"hazard_old: {{value: 0.12, source: {fig}}}", text, flags=re.M
+        r"^hazard_max: .*$", f"hazard_max: {{value: 0.12, source: {fig}}}", text, flags=re.M
     )
-    assert load_params(parse(ok, "params.yaml"), gd.figures, gd.levers)["hazard_old"] == 0.12
+    assert load_params(parse(ok, "params.yaml"), gd.figures, gd.levers)["hazard_max"] == 0.12
 
 
 def test_param_file_validation(tmp_path):
