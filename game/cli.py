@@ -613,7 +613,10 @@ def _add_sim(sub) -> None:
 
 def _add_analysis(sub) -> None:
     """`g2 calibrate` and `g2 tournament`."""
-    c = sub.add_parser("calibrate", help="check the model against the calibration targets (T1-T11, backtest T12 on)")
+    c = sub.add_parser(
+        "calibrate",
+        help="check the model against the calibration targets (T1-T11, backtest T12 on)",
+    )
     c.add_argument(
         "--runs", type=int, default=None, help="games per target (default: data/calibration.yaml)"
     )

@@ -15,8 +15,9 @@ from game.engine.yamlsrc import read
 
 # sum/ratio/at/fraction/mean are medians over the runs; below is the share of runs whose meter,
 # at `quarter` (or when the game ended, if earlier), is under `threshold`
-# share is of / (of + over) at `quarter` (e.g. China's share of US + China compute)
-METRICS = ("sum", "ratio", "at", "fraction", "mean", "below", "share")
+# share is of / (of + over) at `quarter` (e.g. China's share of US + China compute); growth is
+# the sum over from..to against the sum over the window of the same length just before, less 1
+METRICS = ("sum", "ratio", "at", "fraction", "mean", "below", "share", "growth")
 
 
 @dataclass
@@ -74,7 +75,9 @@ def load_targets(
         src = src if isinstance(src, list) else [src]
         assumption = t.get("assumption", "")
         if not src and not assumption:
-            raise doc.error(f"{w}.source", "a target cites a seed figure or an outside `assumption:`")
+            raise doc.error(
+                f"{w}.source", "a target cites a seed figure or an outside `assumption:`"
+            )
         for s in src:
             if s not in gd.figures:
                 raise doc.error(f"{w}.source", f"unknown source figure {s!r}")
@@ -135,12 +138,15 @@ def _series(tr: Trace, name: str) -> tuple[np.ndarray, bool]:
 def measure(tr: Trace, c: Check) -> np.ndarray:
     """Per-game value of a check's metric."""
     vals, flow = _series(tr, c.of)
-    if c.metric in ("sum", "ratio", "mean"):
+    if c.metric in ("sum", "ratio", "mean", "growth"):
         a, b = tr.index(c.start), tr.index(c.end)
         if not flow:
             a, b = a + 1, b + 1
         if c.metric == "sum":
             return vals[a : b + 1].sum(axis=0)
+        if c.metric == "growth":
+            before = vals[max(2 * a - b - 1, 0) : a].sum(axis=0)
+            return vals[a : b + 1].sum(axis=0) / np.maximum(before, 1e-9) - 1
         if c.metric == "mean":
             return vals[a : b + 1].mean(axis=0)
         den, _ = _series(tr, c.over)
