@@ -76,6 +76,7 @@ def cmd_sim(args) -> int:
     out = Path(args.out) if args.out else None
     if out and out.suffix.lower() not in (".csv", ".jsonl"):
         raise CliError(f"--out must end in .csv or .jsonl, got {out.name!r}")
+    tracked = _tracked(args.track, gd)
     us, cn = _policies(args, gd)
     planning = "planner" in (args.us.split(":")[0], args.china.split(":")[0])
     big = args.games * gd.scenarios[args.scenario].quarters >= 50_000
@@ -87,16 +88,19 @@ def cmd_sim(args) -> int:
     results = np.empty(args.games, np.int8)
     rows = _RowWriter(out, meters) if out else None
     quarters: list[str] = []
+    paths: dict[str, list] = {m: [] for m in tracked}  # each tracked meter, chunk by chunk
     try:
         for tr in run_chunks(
             args.scenario, us, cn, args.games, args.seed,
-            chunk=chunk, progress=progress, data=gd, record=bool(out),
+            chunk=chunk, progress=progress, data=gd, record=bool(out or tracked),
         ):  # fmt: skip
             a, b = tr.offset, tr.offset + tr.n
             for i, m in enumerate(meters):
                 finals[i, a:b] = tr.final(m)
             results[a:b] = tr.result
             quarters = tr.quarters
+            for m in tracked:
+                paths[m].append(tr.meters[m][1:].astype(np.float32))
             if rows:
                 rows.write(tr)
     except BaseException:
@@ -122,13 +126,52 @@ def cmd_sim(args) -> int:
             for i, m in enumerate(meters)
         },
     }
+    if tracked:
+        summary["by_quarter"] = {
+            m: {
+                q: dict(zip(("p10", "p50", "p90"), percentiles(row), strict=True))
+                for q, row in zip(quarters, np.concatenate(paths[m], axis=1), strict=True)
+            }
+            for m in tracked
+        }
     if args.json:
         print(json.dumps(summary, indent=2))
     else:
         print(_sim_text(summary, gd))
+        if tracked:
+            print("\n" + _track_text(summary["by_quarter"], gd))
         if rows:
             print(f"\nwrote {rows.count} rows to {args.out}")
     return 0
+
+
+def _tracked(spec: str | None, gd) -> list[str]:
+    """`--track a,b`: meters to show quarter by quarter (each must be a meter of the catalogue)."""
+    from game.engine.data import did_you_mean
+
+    names = [s.strip() for s in (spec or "").split(",") if s.strip()]
+    for name in names:
+        if name not in gd.meters:
+            near = did_you_mean(name, list(gd.meters))
+            raise CliError(f"--track: unknown meter {name!r}{near}")
+    return names
+
+
+def _track_text(by_quarter: dict, gd) -> str:
+    """The tracked meters' median by quarter (p10-p90 beside it), one row per quarter."""
+    names = list(by_quarter)
+    quarters = list(by_quarter[names[0]])
+    head = ["quarter", *(f"{gd.meters[m].name} p50 (p10-p90)" for m in names)]
+    rows = [
+        [q]
+        + [
+            f"{compact(by_quarter[m][q]['p50'])} "
+            f"({compact(by_quarter[m][q]['p10'])}-{compact(by_quarter[m][q]['p90'])})"
+            for m in names
+        ]
+        for q in quarters
+    ]
+    return _table(rows, head)
 
 
 def _sim_text(summary: dict, gd) -> str:
@@ -484,6 +527,32 @@ def cmd_validate(args) -> int:
     return 2 if bad else 0
 
 
+def cmd_derive_scenario(args) -> int:
+    from game.analysis.derive import check_scenario, derive_scenario, describe
+    from game.engine.api import SaveError
+
+    path = Path(args.file)
+    if args.check:
+        d, problems = check_scenario(path)
+        for line in problems:
+            print(line)
+        if problems:
+            print(
+                f"\n{path}: {len(problems)} value(s) differ from {describe(d)}; "
+                f"`g2 derive-scenario {path}` rewrites them",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"{path}: current (stocks, levers and state are {describe(d)}, with its overrides)")
+        return 0
+    try:
+        d = derive_scenario(path)
+    except SaveError as exc:
+        raise CliError(str(exc)) from None
+    print(f"{path}: wrote stocks, levers and state: {describe(d)}, with its overrides")
+    return 0
+
+
 def cmd_play(args) -> int:
     from game.engine.api import SEED_MAX, SaveError
     from game.tui.defaults import default_save_dir
@@ -608,6 +677,12 @@ def _add_sim(sub) -> None:
         help="games simulated at once (default 10000): memory grows with it; results do not depend "
         "on it (with the planner, its own search dice do)",
     )
+    s.add_argument(
+        "--track",
+        metavar="METERS",
+        help="comma-separated meters to show quarter by quarter (median, p10-p90), e.g. "
+        "nvidia_cn_share,capability_gap_months (see data/meters.yaml)",
+    )
     s.set_defaults(func=cmd_sim)
 
 
@@ -668,6 +743,28 @@ def _add_listings(sub) -> None:
     v.set_defaults(func=cmd_validate)
 
 
+def _add_derive(sub) -> None:
+    """`g2 derive-scenario`: a scenario's starting state from simulated games."""
+    d = sub.add_parser(
+        "derive-scenario",
+        help="write a scenario's stocks, levers and state from the games its `derived_from:` names",
+        description="Play the games a scenario file's `derived_from: {scenario, us, china, at, runs,\n"
+        "seed}` names up to the start of `at`, and rewrite the file's `stocks:`, `levers:` and\n"
+        "`state:` with their medians (the most common option for stances and tracks), rounded,\n"
+        "with the file's `overrides:` applied on top. The rest of the file is kept as written.",
+        epilog="Examples:\n  g2 derive-scenario data/scenarios/2026-h200-thaw.yaml\n"
+        "  g2 derive-scenario data/scenarios/2026-h200-thaw.yaml --check",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    d.add_argument("file", metavar="FILE", help="a scenario file with `derived_from:`")
+    d.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing: list each value that differs beyond rounding and exit 1, or exit 0",
+    )
+    d.set_defaults(func=cmd_derive_scenario)
+
+
 def _add_play(sub) -> None:
     """`g2 play`: the terminal game."""
     pl = sub.add_parser("play", help="play in the terminal (the default with no command)")
@@ -690,7 +787,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    for add in (_add_sim, _add_analysis, _add_sweep, _add_listings, _add_play):
+    for add in (_add_sim, _add_analysis, _add_sweep, _add_listings, _add_derive, _add_play):
         add(sub)
     return p
 
