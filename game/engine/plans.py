@@ -1,4 +1,9 @@
-"""Plans: YAML files of moves by quarter, turned into choice matrices the batch engine understands."""
+"""Plans: YAML files of moves by quarter, turned into choice matrices the batch engine understands.
+
+A quarter's move is a string (`rasa_push`, `h200_exports:case_by_case`) or, to say where it comes
+from, a mapping `{move: ..., source: <seeds/ figure id or list>, assumption: "outlet, date: what
+happened"}`. A plan with `history: true` replays what a government did: every move must be cited.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from game.engine.data import (
+    SOURCE_KEYS,
     GameData,
     Scenario,
     check_fields,
@@ -55,15 +61,40 @@ def parse_move(gd: GameData, text: str, side: str | None = None) -> tuple[int, i
     return j, 0
 
 
+@dataclass(frozen=True)
+class Citation:
+    """Where a planned move comes from: seeds/ figure ids and/or an assumption ("outlet, date:
+    what happened"), and the line of the plan file that gives it."""
+
+    sources: tuple[str, ...] = ()
+    assumption: str = ""
+    line: int | None = None
+
+    @property
+    def text(self) -> str:
+        return "; ".join(x for x in (", ".join(self.sources), self.assumption) if x)
+
+
 @dataclass
 class Plan:
-    """Moves by quarter for one side, plus moves attempted every quarter."""
+    """Moves by quarter for one side, plus moves attempted every quarter. `citations` holds the
+    source of each cited move by (quarter, move index); quarter None is an `every:` move."""
 
     name: str
     side: str | None
     by_quarter: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     every: list[tuple[int, int]] = field(default_factory=list)
     path: str = ""
+    history: bool = False
+    description: str = ""
+    sources: tuple[str, ...] = ()
+    assumption: str = ""
+    citations: dict[tuple[int | None, int], Citation] = field(default_factory=dict)
+
+    @property
+    def notes(self) -> dict[tuple[int | None, int], str]:
+        """Each cited move's citation as one line of text, by (quarter, move index)."""
+        return {key: c.text for key, c in self.citations.items()}
 
     def choices(self, gd: GameData, q: int, n: int) -> np.ndarray:
         out = np.full((n, len(gd.moves)), -1, dtype=np.int16)
@@ -75,35 +106,109 @@ class Plan:
 HOLD = Plan("hold", None)
 
 
+def _figure_ids(doc: Doc, obj: dict, where: str, gd: GameData) -> tuple[str, ...]:
+    """`source:`/`sources:` of `obj`: one seeds/ figure id or a list of them, each known."""
+    if "source" in obj and "sources" in obj:
+        raise doc.error(f"{where}.sources", "give `source` or `sources`, not both")
+    key = "sources" if "sources" in obj else "source"
+    if key not in obj:
+        return ()
+    src = obj[key]
+    items = src if isinstance(src, list) else [src]
+    if not items:
+        raise doc.error(_at(where, key), "expected a seeds/ figure id or a list of them")
+    ids = []
+    for i, fid in enumerate(items):
+        w = _at(where, key) + (f"[{i}]" if isinstance(src, list) else "")
+        if not isinstance(fid, str) or fid not in gd.figures:
+            raise doc.error(
+                w,
+                f"unknown source figure {fid!r} (not in seeds/)"
+                f"{did_you_mean(fid, gd.figures) if isinstance(fid, str) else ''}",
+            )
+        ids.append(fid)
+    return tuple(ids)
+
+
+def _assumption(doc: Doc, obj: dict, where: str) -> str:
+    if "assumption" not in obj:
+        return ""
+    text = obj["assumption"]
+    if not isinstance(text, str) or not text.strip():
+        raise doc.error(
+            _at(where, "assumption"), 'expected text such as "outlet, date: what happened"'
+        )
+    return " ".join(text.split())
+
+
+def _at(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
+MOVE_ITEM_KEYS = ("move", *SOURCE_KEYS)
+
+
+def _move_item(doc: Doc, item, w: str, gd: GameData, history: bool) -> tuple[str, Citation | None]:
+    """A plan's list item: the move string and its citation (None for a plain string)."""
+    if isinstance(item, dict):
+        check_fields(doc, item, w, MOVE_ITEM_KEYS, "a move {move, source, assumption}")
+        if "move" not in item:
+            raise doc.error(f"{w}.move", "missing: the move this citation is for")
+        cite = Citation(
+            _figure_ids(doc, item, w, gd), _assumption(doc, item, w), doc.line(f"{w}.move")
+        )
+        if not cite.sources and not cite.assumption:
+            raise doc.error(
+                w,
+                "a cited move needs `source` (a seeds/ figure id) or "
+                '`assumption: "outlet, date: what happened"`',
+            )
+        return item["move"], cite
+    if history:
+        raise doc.error(
+            w,
+            f"this is a history plan: cite {item!r} as {{move: {item!r}, source: <seeds/ figure "
+            'id>} or {move: ..., assumption: "outlet, date: what happened"}',
+        )
+    return item, None
+
+
 def _moves_list(
-    doc: Doc, gd: GameData, val, where: str, side: str | None, chosen: dict[int, str]
-) -> list[tuple[int, int]]:
-    """A quarter's moves; `chosen` (move index -> where it was chosen) catches a move chosen twice."""
+    doc: Doc,
+    gd: GameData,
+    val,
+    where: str,
+    side: str | None,
+    chosen: dict[int, str],
+    history: bool = False,
+) -> list[tuple[int, int, Citation | None]]:
+    """A quarter's moves with their citations; `chosen` (move index -> where it was chosen) catches
+    a move chosen twice."""
     if val in (None, "hold", []):
         return []
-    if isinstance(val, str):
+    if isinstance(val, (str, dict)):
         val = [val]
     if not isinstance(val, list):
         raise doc.error(where, "expected a list of moves (or 'hold')")
     out = []
     chosen = dict(chosen)
-    for i, text in enumerate(val):
-        if text == "hold":
+    for i, item in enumerate(val):
+        if item == "hold":
             continue
+        w = f"{where}[{i}]"
+        text, cite = _move_item(doc, item, w, gd, history)
         try:
             j, k = parse_move(gd, text, side)
         except MoveError as exc:
-            raise doc.error(f"{where}[{i}]", str(exc)) from None
+            raise doc.error(f"{w}.move" if cite else w, str(exc)) from None
         if j in chosen:
-            raise doc.error(
-                f"{where}[{i}]", f"{gd.moves[j].id!r} is chosen twice (also in {chosen[j]})"
-            )
-        chosen[j] = f"{where}[{i}]"
-        out.append((j, k))
+            raise doc.error(w, f"{gd.moves[j].id!r} is chosen twice (also in {chosen[j]})")
+        chosen[j] = w
+        out.append((j, k, cite))
     return out
 
 
-PLAN_KEYS = ("side", "name", "description", "quarters", "every")
+PLAN_KEYS = ("side", "name", "description", "quarters", "every", "history", *SOURCE_KEYS)
 
 
 def load_plan(
@@ -126,8 +231,22 @@ def load_plan(
     name = v.get("name", p.stem)
     if not isinstance(name, str):
         raise doc.error("name", "expected text")
-    plan = Plan(name, side, path=str(p))
-    plan.every = _moves_list(doc, gd, v.get("every"), "every", side, {})
+    description = v.get("description", "")
+    if not isinstance(description, str):
+        raise doc.error("description", "expected text")
+    history = v.get("history", False)
+    if not isinstance(history, bool):
+        raise doc.error("history", f"expected true or false, got {history!r}")
+    plan = Plan(
+        name,
+        side,
+        path=str(p),
+        history=history,
+        description=" ".join(description.split()),
+        sources=_figure_ids(doc, v, "", gd),
+        assumption=_assumption(doc, v, ""),
+    )
+    plan.every = _cite(plan, None, _moves_list(doc, gd, v.get("every"), "every", side, {}, history))
     every = {j: "every" for j, _ in plan.every}
     quarters = v.get("quarters") or {}
     if not isinstance(quarters, dict):
@@ -143,8 +262,16 @@ def load_plan(
         q = quarter_in(doc, key, w, lo, hi, span)
         if q in plan.by_quarter:
             raise doc.error(w, f"{quarter_name(q)} is given twice")
-        plan.by_quarter[q] = _moves_list(doc, gd, moves, w, side, every)
+        plan.by_quarter[q] = _cite(plan, q, _moves_list(doc, gd, moves, w, side, every, history))
     return plan
+
+
+def _cite(plan: Plan, q: int | None, moves) -> list[tuple[int, int]]:
+    """Record each cited move's citation on the plan; return the (move, option) pairs."""
+    for j, _, cite in moves:
+        if cite is not None:
+            plan.citations[(q, j)] = cite
+    return [(j, k) for j, k, _ in moves]
 
 
 def resolve_plan(spec: str, gd: GameData, side: str, scenario: Scenario | None = None) -> Plan:
