@@ -47,7 +47,7 @@ def validate_file(path: str | Path) -> list[str]:
             load_figures(p.parent) if p.parent.resolve() == seeds_dir().resolve() else None
         elif "stocks" in v or "start" in v or "extends" in v:
             raw = {sid: read(sc.path) for sid, sc in gd.scenarios.items()}
-            sc = load_scenario(_merged(doc, raw), gd.levers, gd.figures)
+            sc = load_scenario(_merged(doc, raw), gd.levers, gd.figures, set(raw))
             known = gd.scenarios.get(sc.id)
             if known is not None and Path(known.path).resolve() != p.resolve():
                 raise doc.error("id", f"scenario {sc.id!r} is already defined by {known.path}")

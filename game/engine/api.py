@@ -468,32 +468,44 @@ class Game:
         body = self.to_dict()
         if extra:
             body["extra"] = extra
-        try:
-            p.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=p.parent)
-        except OSError as exc:
-            raise _write_error(p, exc) from None
-        clean_stale_temps(p.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(body, fh, indent=1, allow_nan=False)
-                fh.flush()
-                size = os.fstat(fh.fileno()).st_size
-                if size > MAX_SAVE_BYTES:
-                    raise SaveError(
-                        f"cannot save: it would be {size} bytes, over the limit of "
-                        f"{MAX_SAVE_BYTES} bytes that G2 reads",
-                        path=p,
-                    )
-                os.fsync(fh.fileno())
-            os.replace(tmp, p)
-        except OSError as exc:
-            _remove_quietly(tmp)
-            raise _write_error(p, exc) from None
-        except BaseException:
-            _remove_quietly(tmp)
-            raise
-        return p
+        return write_atomic(
+            p, lambda fh: json.dump(body, fh, indent=1, allow_nan=False), MAX_SAVE_BYTES
+        )
+
+
+def write_atomic(path: str | Path, write, max_bytes: int | None = None, verb: str = "save") -> Path:
+    """Write a file atomically: `write(fh)` fills a temp file `.g2-XXXXXXXX.tmp` beside `path`
+    (after stale temp files there are removed), which is then renamed over `path`. If anything
+    fails (no folder, a folder in the way, disk full, more than `max_bytes`, an exception in
+    `write`, an interrupt), any older file at `path` is left as it was and no temp file remains;
+    an OSError or the size limit raises a one-line SaveError ("cannot {verb}: why")."""
+    p = Path(path)
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=p.parent)
+    except OSError as exc:
+        raise _write_error(p, exc, verb) from None
+    clean_stale_temps(p.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            write(fh)
+            fh.flush()
+            size = os.fstat(fh.fileno()).st_size
+            if max_bytes is not None and size > max_bytes:
+                raise SaveError(
+                    f"cannot {verb}: it would be {size} bytes, over the limit of "
+                    f"{max_bytes} bytes that G2 reads",
+                    path=p,
+                )
+            os.fsync(fh.fileno())
+        os.replace(tmp, p)
+    except OSError as exc:
+        _remove_quietly(tmp)
+        raise _write_error(p, exc, verb) from None
+    except BaseException:
+        _remove_quietly(tmp)
+        raise
+    return p
 
 
 def _remove_quietly(path: str | Path) -> None:
@@ -501,7 +513,7 @@ def _remove_quietly(path: str | Path) -> None:
         os.unlink(path)
 
 
-def _write_error(p: Path, exc: OSError) -> SaveError:
+def _write_error(p: Path, exc: OSError, verb: str = "save") -> SaveError:
     """A one-line SaveError for a failed write, naming what is in the way when something is."""
     why = exc.strerror or type(exc).__name__
     try:
@@ -514,7 +526,7 @@ def _write_error(p: Path, exc: OSError) -> SaveError:
                 why = "a folder of that name is in the way"
     except OSError:
         pass
-    return SaveError(f"cannot save: {why}", path=p)
+    return SaveError(f"cannot {verb}: {why}", path=p)
 
 
 def clean_stale_temps(

@@ -228,6 +228,32 @@ class Inject:
     effects: Effects
 
 
+STOCK_AGES = 24  # the vintage buckets (quarters old) the model keeps for each stock channel
+
+
+@dataclass(frozen=True)
+class DerivedFrom:
+    """Where a scenario's stocks, levers and state come from (`derived_from:`): the median of `runs`
+    games of `scenario` seeded `seed`, the US playing `us` and China `china`, at the start of `at`
+    (the scenario's own start). `g2 derive-scenario` writes them; `--check` says if they are current."""
+
+    scenario: str
+    us: str
+    china: str
+    at: int
+    runs: int
+    seed: int
+
+
+@dataclass(frozen=True)
+class Override:
+    """A value the scenario sets on purpose over the derived ones (`overrides:`), and why."""
+
+    value: float
+    reason: str
+    lever: bool  # a lever (else a key of `state:`)
+
+
 @dataclass(frozen=True)
 class Scenario:
     id: str
@@ -235,15 +261,27 @@ class Scenario:
     briefing: str
     start: int
     end: int
-    stocks: dict[str, tuple[float, int, int]]
+    stocks: dict[str, tuple[float, int, int]]  # channel: (B300e in all, youngest, oldest age)
     levers: dict[str, float]
     state: dict[str, float]
     injects: tuple[Inject, ...]
     path: str
+    ages: dict[str, tuple[float, ...]] = field(default_factory=dict)  # `by_age:` stocks
+    derived_from: DerivedFrom | None = None
+    overrides: dict[str, Override] = field(default_factory=dict)
 
     @property
     def quarters(self) -> int:
         return self.end - self.start + 1
+
+    def stock_profile(self, channel: str) -> tuple[float, ...]:
+        """The channel's starting B300e in each of the STOCK_AGES vintage buckets: its `by_age:`
+        list, or `b300e` spread evenly over ages age_min..age_max."""
+        if channel in self.ages:
+            return self.ages[channel]
+        amount, a0, a1 = self.stocks[channel]
+        each = amount / (a1 - a0 + 1)
+        return tuple(each if a0 <= a <= a1 else 0.0 for a in range(STOCK_AGES))
 
 
 @dataclass(frozen=True)
@@ -819,13 +857,127 @@ STOCK_CHANNELS = ("us", "cn_legacy", "cn_import", "cn_domestic", "cn_grey")
 STATE_KEYS = tuple(STATE)
 SCENARIO_KEYS = (
     "id", "name", "briefing", "description", "start", "end", "stocks", "levers", "state",
-    "injects", "extends", *SOURCE_KEYS,
+    "injects", "extends", "derived_from", "overrides", *SOURCE_KEYS,
 )  # fmt: skip
-STOCK_KEYS = ("b300e", "age_min", "age_max", *SOURCE_KEYS)
+STOCK_KEYS = ("b300e", "age_min", "age_max", "by_age", *SOURCE_KEYS)
 INJECT_KEYS = ("quarter", "headline", *EFFECT_KEYS)
+DERIVED_KEYS = ("scenario", "us", "china", "at", "runs", "seed")
+OVERRIDE_KEYS = ("value", "reason")
+RUNS = Domain(1.0, 1e6, integer=True)  # games a derived scenario's values are the median of
 
 
-def load_scenario(doc: Doc, levers: dict[str, Lever], figures: dict) -> Scenario:
+def _stock(doc: Doc, spec: dict, w: str) -> tuple[tuple[float, int, int], tuple[float, ...] | None]:
+    """One channel's stock: `{b300e, age_min, age_max}` spread evenly over those ages, or
+    `{by_age: [...]}`, B300e in each vintage bucket from the youngest (at most STOCK_AGES)."""
+    if "by_age" not in spec:
+        amount = _num(doc, _need(doc, spec, "b300e", w), f"{w}.b300e", STOCK)
+        a0 = _num(doc, _need(doc, spec, "age_min", w), f"{w}.age_min", AGE)
+        a1 = _num(doc, _need(doc, spec, "age_max", w), f"{w}.age_max", AGE)
+        if a1 < a0:
+            raise doc.error(f"{w}.age_max", f"age_max {a1:g} is below age_min {a0:g}")
+        return (amount, int(a0), int(a1)), None
+    for key in ("b300e", "age_min", "age_max"):
+        if key in spec:
+            raise doc.error(
+                f"{w}.{key}", "give either `by_age:` or b300e/age_min/age_max, not both"
+            )
+    raw = spec["by_age"]
+    if not isinstance(raw, list):
+        raise doc.error(
+            f"{w}.by_age",
+            f"expected a list of at most {STOCK_AGES} numbers (B300e aged 0, 1, 2, ... quarters), "
+            f"got {_show(raw)}",
+        )
+    if len(raw) > STOCK_AGES:
+        raise doc.error(
+            f"{w}.by_age",
+            f"{len(raw)} numbers; at most {STOCK_AGES} (the model keeps {STOCK_AGES} quarterly "
+            "vintages)",
+        )
+    ages = [_num(doc, x, f"{w}.by_age[{i}]", STOCK) for i, x in enumerate(raw)]
+    ages += [0.0] * (STOCK_AGES - len(ages))
+    held = [a for a, x in enumerate(ages) if x > 0] or [0]
+    return (math.fsum(ages), held[0], held[-1]), tuple(ages)
+
+
+def _lever_value(doc: Doc, L: Lever, val: Any, w: str) -> float:
+    """A lever's value: one of its options by name, or a number inside its bounds."""
+    if isinstance(val, str):
+        if val not in L.options:
+            raise doc.error(
+                w,
+                f"{val!r} is not an option of {L.id} ({', '.join(L.options)})"
+                f"{did_you_mean(val, L.options)}",
+            )
+        val = L.value_of(val)
+    return _num(doc, val, w, Domain(L.lo, L.hi, bool(L.options)))
+
+
+def load_derived_from(doc: Doc, v: dict, start: int, sid: str) -> DerivedFrom | None:
+    """`derived_from: {scenario, us, china, at, runs, seed}` (None when the scenario has none);
+    `at` must be the scenario's `start`."""
+    if "derived_from" not in v:
+        return None
+    w = "derived_from"
+    spec = check_fields(doc, v[w], w, DERIVED_KEYS, "{scenario, us, china, at, runs, seed}")
+    src = _need(doc, spec, "scenario", w, str)
+    if not ID_RE.match(src):
+        raise doc.error(f"{w}.scenario", f"{_show(src)} is not a scenario id")
+    if src == sid:
+        raise doc.error(f"{w}.scenario", "a scenario cannot be derived from itself")
+    plans = [_need(doc, spec, side, w, str).strip() for side in SIDES]
+    for side, plan in zip(SIDES, plans, strict=True):
+        if not plan:
+            raise doc.error(f"{w}.{side}", "expected a plan: 'hold', a plan name or a plan file")
+    at = quarter_in(doc, _need(doc, spec, "at", w), f"{w}.at")
+    if at != start:
+        raise doc.error(
+            f"{w}.at",
+            f"{quarter_name(at)} is not the scenario's start {quarter_name(start)}: the derived "
+            "values are the state the scenario starts from",
+        )
+    runs = int(_num(doc, _need(doc, spec, "runs", w), f"{w}.runs", RUNS))
+    seed = _need(doc, spec, "seed", w)
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= SEED_MAX:
+        raise doc.error(
+            f"{w}.seed", f"expected a whole number from 0 to {SEED_MAX}, got {_show(seed)}"
+        )
+    return DerivedFrom(src, plans[0], plans[1], at, runs, seed)
+
+
+def load_overrides(doc: Doc, v: dict, levers: Mapping[str, Lever]) -> dict[str, Override]:
+    """`overrides: {name: {value, reason}}`: a lever (an option name or a number) or a key of
+    `state:` the scenario sets on purpose, over the derived values; a reason is required."""
+    block = v.get("overrides")
+    if block is None:
+        return {}
+    if not isinstance(block, dict):
+        raise doc.error("overrides", "expected a mapping of lever or state key: {value, reason}")
+    out = {}
+    for name, spec in block.items():
+        w = f"overrides.{name}"
+        if name not in levers and name not in STATE:
+            known = [*levers, *STATE]
+            raise doc.error(w, f"unknown lever or state key {name!r}{did_you_mean(name, known)}")
+        check_fields(doc, spec, w, OVERRIDE_KEYS, "{value, reason}")
+        reason = spec.get("reason")
+        if not isinstance(reason, str) or not reason.strip():
+            raise doc.error(
+                f"{w}.reason",
+                f"{'missing' if reason is None else f'expected text, got {_show(reason)}'}: "
+                "an override says why the scenario sets this value",
+            )
+        val = _need(doc, spec, "value", w)
+        if name in levers:
+            out[name] = Override(_lever_value(doc, levers[name], val, f"{w}.value"), reason, True)
+        else:
+            out[name] = Override(_num(doc, val, f"{w}.value", STATE[name]), reason, False)
+    return out
+
+
+def load_scenario(doc: Doc, levers: dict[str, Lever], figures: dict, scenarios=None) -> Scenario:
+    """A scenario from its (merged) document. `scenarios`, when given, are the ids a
+    `derived_from.scenario` may name."""
     v = doc.value
     check_fields(doc, v, "", SCENARIO_KEYS, "a scenario (id, name, start, end, stocks, ...)")
     sid = _id(doc, v, "", (), "scenario")
@@ -835,37 +987,35 @@ def load_scenario(doc: Doc, levers: dict[str, Lever], figures: dict) -> Scenario
     end = quarter_in(doc, _need(doc, v, "end", ""), "end")
     if end < start:
         raise doc.error("end", "ends before it starts")
-    stocks = {}
+    derived = load_derived_from(doc, v, start, sid)
+    if derived and scenarios is not None and derived.scenario not in scenarios:
+        raise doc.error(
+            "derived_from.scenario",
+            f"unknown scenario {derived.scenario!r}{did_you_mean(derived.scenario, scenarios)}",
+        )
+    overrides = load_overrides(doc, v, levers)
+    stocks, ages = {}, {}
     block = check_fields(doc, _need(doc, v, "stocks", "", dict), "stocks", STOCK_CHANNELS)
     for ch in STOCK_CHANNELS:
         w = f"stocks.{ch}"
         spec = check_fields(doc, _need(doc, block, ch, "stocks", dict), w, STOCK_KEYS)
-        _check_sources(doc, spec, w, figures, required=True)
-        amount = _num(doc, _need(doc, spec, "b300e", w), f"{w}.b300e", STOCK)
-        a0 = _num(doc, _need(doc, spec, "age_min", w), f"{w}.age_min", AGE)
-        a1 = _num(doc, _need(doc, spec, "age_max", w), f"{w}.age_max", AGE)
-        if a1 < a0:
-            raise doc.error(f"{w}.age_max", f"age_max {a1:g} is below age_min {a0:g}")
-        stocks[ch] = (amount, int(a0), int(a1))
+        # a derived scenario's stocks come from its `derived_from:` runs
+        _check_sources(doc, spec, w, figures, required=derived is None)
+        stocks[ch], by_age = _stock(doc, spec, w)
+        if by_age is not None:
+            ages[ch] = by_age
     lev = {}
     for name, val in (v.get("levers") or {}).items():
         w = f"levers.{name}"
         if name not in levers:
             raise doc.error(w, f"unknown lever {name!r}{did_you_mean(name, levers)}")
-        L = levers[name]
-        if isinstance(val, str):
-            if val not in L.options:
-                raise doc.error(
-                    w,
-                    f"{val!r} is not an option of {name} ({', '.join(L.options)})"
-                    f"{did_you_mean(val, L.options)}",
-                )
-            val = L.value_of(val)
-        lev[name] = _num(doc, val, w, Domain(L.lo, L.hi, bool(L.options)))
+        lev[name] = _lever_value(doc, levers[name], val, w)
     state = {}
     st = check_fields(doc, _need(doc, v, "state", "", dict), "state", STATE_KEYS)
     for key in STATE_KEYS:
         state[key] = _num(doc, _need(doc, st, key, "state"), f"state.{key}", STATE[key])
+    for name, o in overrides.items():  # what the scenario changes on purpose wins
+        (lev if o.lever else state)[name] = o.value
     total = sum(state[k] for k in STATE_SHARES_OF_ONE_MARKET)
     if total > 100:
         raise doc.error(
@@ -894,6 +1044,9 @@ def load_scenario(doc: Doc, levers: dict[str, Lever], figures: dict) -> Scenario
         state,
         tuple(injects),
         doc.path,
+        ages,
+        derived,
+        overrides,
     )
 
 
@@ -940,7 +1093,7 @@ def load_scenarios(
     folder: Path, levers: dict[str, Lever], figures: dict, digest=None
 ) -> list[Scenario]:
     raw = scenario_docs(folder, digest)
-    return [load_scenario(_merged(doc, raw), levers, figures) for doc in raw.values()]
+    return [load_scenario(_merged(doc, raw), levers, figures, raw) for doc in raw.values()]
 
 
 @lru_cache(maxsize=1)

@@ -101,9 +101,8 @@ def initial_state(gd: GameData, sc: Scenario, n: int) -> State:
     for name, val in sc.levers.items():
         lev[name][:] = val
     stocks = np.zeros((n, len(STOCK_CHANNELS), AGES))
-    for ch, (amount, a0, a1) in sc.stocks.items():
-        i = STOCK_CHANNELS.index(ch)
-        stocks[:, i, a0 : a1 + 1] = amount / (a1 - a0 + 1)
+    for ch in sc.stocks:  # B300e in each vintage bucket (`by_age:`, or spread over the ages)
+        stocks[:, STOCK_CHANNELS.index(ch)] = sc.stock_profile(ch)
     s = {k: np.full(n, v) for k, v in sc.state.items()}
     p = gd.params
     s["centre_capacity"] = np.ones(n)
@@ -613,9 +612,9 @@ def efficiency_and_capability(t: Quarter) -> None:
     # close part of the room every quarter; US blocks on Chinese users and decoupling slow it
     openness = (1 - p["diffusion_block_cut"] * lev["block_cn_users"]) * ~t.f["decoupled"]
     gain_open = (
-        (p["algo_diffusion_q"] * openness + p["open_source_algo"] * lev["open_source"] * ~t.f["decoupled"])
-        * np.maximum(room - gain_drive, 0)
-    )
+        p["algo_diffusion_q"] * openness
+        + p["open_source_algo"] * lev["open_source"] * ~t.f["decoupled"]
+    ) * np.maximum(room - gain_drive, 0)
     set_lever(gd, st, "cn_algo", lev["cn_algo"] + gain_drive + gain_open)
     luck_before = lev["research_luck"].copy()
     luck = lev["research_luck"] + p["research_noise_months"] * t.normals[:, 2]
@@ -721,9 +720,10 @@ def money_and_bubble(t: Quarter) -> None:
     pipeline that `us_supply` turns into chips), and the bubble (capex against revenue)."""
     p, s, lev, f, L = t.p, t.st.s, t.st.lev, t.f, t.ledger
     # revenue: logistic adoption with quarterly surprises
-    growth = p["us_revenue_growth_q"] * (
-        1 - s["revenue_base"] / p["us_revenue_potential_q"]
-    ) + p["us_revenue_noise"] * t.normals[:, 3]
+    growth = (
+        p["us_revenue_growth_q"] * (1 - s["revenue_base"] / p["us_revenue_potential_q"])
+        + p["us_revenue_noise"] * t.normals[:, 3]
+    )
     rev_base1 = s["revenue_base"] * (1 + np.maximum(growth, -0.5))
     fee = np.asarray(p["export_fee_share"])[lev["export_fee"].astype(int)]
     cn_sales = p["china_market_revenue"] * (f["h200"] + f["b30a"] + f["h20"]) / 10000.0 * (1 - fee)
@@ -802,9 +802,14 @@ def overbuild(t: Quarter) -> None:
     old = s["cn_rent_rmb"]
     new = np.clip(base1 * rent_utilisation_factor(p, util) * supply, rent.lo, rent.hi)
     by_age = (base1 - s["rent_base"]) * old / np.maximum(s["rent_base"], 1e-9)
-    by_use = old * (base1 / np.maximum(s["rent_base"], 1e-9)) * (
-        rent_utilisation_factor(p, util) / rent_utilisation_factor(p, 100.0 * dem_before / cap_before)
-        - 1
+    by_use = (
+        old
+        * (base1 / np.maximum(s["rent_base"], 1e-9))
+        * (
+            rent_utilisation_factor(p, util)
+            / rent_utilisation_factor(p, 100.0 * dem_before / cap_before)
+            - 1
+        )
     )
     L.add("cn_rent_rmb", "H100s ageing", by_age)
     L.add("cn_rent_rmb", "utilisation of data centres", by_use)

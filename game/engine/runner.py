@@ -13,7 +13,16 @@ from game.engine.data import GameData, load_data, quarter_name
 from game.engine.plans import Plan
 
 # flows and stocks recorded beside the meters (per quarter played)
-FLOWS = ("us_added", "cn_added", "huawei_out", "other_out", "imports", "grey_flow", "nv_units", "cn_units")
+FLOWS = (
+    "us_added",
+    "cn_added",
+    "huawei_out",
+    "other_out",
+    "imports",
+    "grey_flow",
+    "nv_units",
+    "cn_units",
+)
 
 Policy = Callable[[Batch], np.ndarray]  # returns (n, n_moves) choices for one side
 
