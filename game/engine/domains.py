@@ -65,9 +65,9 @@ _GROUPS: tuple[tuple[Domain, str], ...] = (
         training_share_cloud share_smoothing app_adjust lockin_decuda lockin_adjust
         china_market_revenue block_users_revenue_loss tariff_revenue_loss decouple_revenue_loss
         burst_revenue_cut max_utilization tension_revert reveal_chance rasa_likelihood
-        cloud_risk_premium tension_import_drag hazard_ramp_q hazard_max us_cost_decline_q
+        cloud_risk_premium tension_import_drag hazard_ramp_q hazard_max
         us_delivery_rate us_revenue_noise capex_expect_adjust algo_diffusion_q diffusion_block_cut
-        rent_age_decline_q rent_import_drag""",
+        rent_import_drag""",
     ),
     (
         RATE,
@@ -91,6 +91,8 @@ _GROUPS: tuple[tuple[Domain, str], ...] = (
     (Domain(1.0, 120.0), "app_gap_scale"),
     (Domain(0.05, 10.0), "bubble_scale"),
     (Domain(0.0, 5.0), "rent_util_slope"),
+    # prices that fall a quarter: at most by half (a cost of zero would buy infinite chips)
+    (Domain(0.0, 0.5), "us_cost_decline_q rent_age_decline_q"),
     (Domain(1.0, 100.0), "cn_algo_start cn_algo_ceiling"),
     (
         Domain(0.0, 100.0),
