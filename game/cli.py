@@ -127,22 +127,35 @@ def cmd_sim(args) -> int:
         },
     }
     if tracked:
-        summary["by_quarter"] = {
-            m: {
-                q: dict(zip(("p10", "p50", "p90"), percentiles(row), strict=True))
-                for q, row in zip(quarters, np.concatenate(paths[m], axis=1), strict=True)
-            }
-            for m in tracked
+        summary["by_quarter"] = _by_quarter(paths, quarters)
+    _print_sim(args, summary, gd, rows)
+    return 0
+
+
+def _by_quarter(paths: dict[str, list], quarters: list[str]) -> dict:
+    """Each tracked meter's p10/p50/p90 by quarter, over the games of every chunk."""
+    import numpy as np
+
+    from game.engine.runner import percentiles
+
+    return {
+        m: {
+            q: dict(zip(("p10", "p50", "p90"), percentiles(row), strict=True))
+            for q, row in zip(quarters, np.concatenate(chunks, axis=1), strict=True)
         }
+        for m, chunks in paths.items()
+    }
+
+
+def _print_sim(args, summary: dict, gd, rows) -> None:
     if args.json:
         print(json.dumps(summary, indent=2))
-    else:
-        print(_sim_text(summary, gd))
-        if tracked:
-            print("\n" + _track_text(summary["by_quarter"], gd))
-        if rows:
-            print(f"\nwrote {rows.count} rows to {args.out}")
-    return 0
+        return
+    print(_sim_text(summary, gd))
+    if "by_quarter" in summary:
+        print("\n" + _track_text(summary["by_quarter"], gd))
+    if rows:
+        print(f"\nwrote {rows.count} rows to {args.out}")
 
 
 def _tracked(spec: str | None, gd) -> list[str]:
