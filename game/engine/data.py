@@ -345,7 +345,7 @@ def did_you_mean(name: str, known) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _at(where: str, key: str) -> str:
+def subfield(where: str, key: str) -> str:
     return f"{where}.{key}" if where else str(key)
 
 
@@ -357,7 +357,7 @@ def check_fields(doc: Doc, obj: Any, where: str, allowed, what: str = "a mapping
     for key in obj:
         if key not in allowed:
             raise doc.error(
-                _at(where, key),
+                subfield(where, key),
                 f"unknown field{did_you_mean(key, allowed)} (known: {', '.join(allowed)})",
             )
     return obj
@@ -384,13 +384,13 @@ def _num(doc: Doc, val: Any, where: str, dom: Domain = SIGNED) -> float:
 
 def _need(doc: Doc, obj: dict, key: str, where: str, kind: type | tuple = object) -> Any:
     if not isinstance(obj, dict) or key not in obj:
-        raise doc.error(_at(where, key), "missing")
+        raise doc.error(subfield(where, key), "missing")
     val = obj[key]
     if kind is float:
-        return _num(doc, val, _at(where, key))
+        return _num(doc, val, subfield(where, key))
     if kind is not object and not isinstance(val, kind):
         name = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise doc.error(_at(where, key), f"expected {name}, got {_show(val)}")
+        raise doc.error(subfield(where, key), f"expected {name}, got {_show(val)}")
     return val
 
 
@@ -400,14 +400,14 @@ def _text(doc: Doc, obj: dict, key: str, where: str, default: str | None = None)
         return default
     val = _need(doc, obj, key, where)
     if not isinstance(val, (str, int, float)) or isinstance(val, bool):
-        raise doc.error(_at(where, key), f"expected text, got {_show(val)}")
+        raise doc.error(subfield(where, key), f"expected text, got {_show(val)}")
     return str(val)
 
 
 def _flag(doc: Doc, obj: dict, key: str, where: str) -> bool:
     val = obj.get(key, False)
     if not isinstance(val, bool):
-        raise doc.error(_at(where, key), f"expected true or false, got {_show(val)}")
+        raise doc.error(subfield(where, key), f"expected true or false, got {_show(val)}")
     return val
 
 
@@ -431,13 +431,19 @@ def quarter_in(
 SOURCE_KEYS = ("source", "sources", "assumption")
 
 
-def _check_sources(
-    doc: Doc, obj: dict, where: str, figures: dict, required: bool
+def check_sources(
+    doc: Doc, obj: dict, where: str, figures: Mapping, required: bool
 ) -> tuple[str, ...]:
+    """`source:`/`sources:` of `obj` (seeds/ figure ids, each known) and its `assumption:` text;
+    with `required`, one of the two must be given. Returns the figure ids."""
+    if "source" in obj and "sources" in obj:
+        raise doc.error(subfield(where, "sources"), "give `source` or `sources`, not both")
     src = obj.get("sources", obj.get("source"))
     ids: list[str] = []
     if "assumption" in obj and not isinstance(obj["assumption"], str):
-        raise doc.error(_at(where, "assumption"), "expected text saying where the value comes from")
+        raise doc.error(
+            subfield(where, "assumption"), "expected text saying where the value comes from"
+        )
     if src is None:
         if required and "assumption" not in obj:
             raise doc.error(
@@ -448,8 +454,9 @@ def _check_sources(
     for i, s in enumerate(src if isinstance(src, list) else [src]):
         if not isinstance(s, str) or s not in figures:
             raise doc.error(
-                _at(where, key) + (f"[{i}]" if isinstance(src, list) else ""),
-                f"unknown source figure {_show(s)} (not in seeds/)",
+                subfield(where, key) + (f"[{i}]" if isinstance(src, list) else ""),
+                f"unknown source figure {_show(s)} (not in seeds/)"
+                f"{did_you_mean(s, figures) if isinstance(s, str) else ''}",
             )
         ids.append(s)
     return tuple(ids)
@@ -570,7 +577,7 @@ def load_params(
             out[name] = [_num(doc, v, f"{name}.value[{i}]", dom) for i, v in enumerate(val)]
         else:
             out[name] = _num(doc, val, f"{name}.value", dom)
-        _check_sources(doc, spec, name, figures, required=True)
+        check_sources(doc, spec, name, figures, required=True)
     missing = [k for k in PARAMS if k not in out]
     if missing:
         raise doc.error(
@@ -639,7 +646,7 @@ def load_meters(doc: Doc, figures: dict) -> dict[str, Meter]:
     for name, spec in _need(doc, doc.value, "meters", "", dict).items():
         w = f"meters.{name}"
         check_fields(doc, spec, w, METER_KEYS, "a meter {name, min, max, ...}")
-        src = _check_sources(doc, spec, w, figures, required=False)
+        src = check_sources(doc, spec, w, figures, required=False)
         fmt = _text(doc, spec, "fmt", w, "num")
         if fmt not in METER_FORMATS:
             raise doc.error(
@@ -706,7 +713,7 @@ def load_moves(doc: Doc, levers: dict[str, Lever], figures: dict) -> tuple[MoveD
         side = _need(doc, spec, "side", w, str)
         if side not in SIDES:
             raise doc.error(f"{w}.side", f"expected us or china, got {_show(side)}")
-        sources = _check_sources(doc, spec, w, figures, required=True)
+        sources = check_sources(doc, spec, w, figures, required=True)
         options = _move_options(doc, spec, w, levers)
         moves.append(
             MoveDef(
@@ -847,7 +854,7 @@ def load_events(
                 _effects(doc, spec, w, levers),
                 _flag(doc, spec, "once", w),
                 reveals,
-                _check_sources(doc, spec, w, figures, required=True),
+                check_sources(doc, spec, w, figures, required=True),
             )
         )
     return tuple(events)
@@ -982,7 +989,7 @@ def load_scenario(doc: Doc, levers: dict[str, Lever], figures: dict, scenarios=N
     check_fields(doc, v, "", SCENARIO_KEYS, "a scenario (id, name, start, end, stocks, ...)")
     sid = _id(doc, v, "", (), "scenario")
     # the starting levers and state are numbers too: they cite figures or say why
-    _check_sources(doc, v, "", figures, required=True)
+    check_sources(doc, v, "", figures, required=True)
     start = quarter_in(doc, _need(doc, v, "start", ""), "start")
     end = quarter_in(doc, _need(doc, v, "end", ""), "end")
     if end < start:
@@ -1000,7 +1007,7 @@ def load_scenario(doc: Doc, levers: dict[str, Lever], figures: dict, scenarios=N
         w = f"stocks.{ch}"
         spec = check_fields(doc, _need(doc, block, ch, "stocks", dict), w, STOCK_KEYS)
         # a derived scenario's stocks come from its `derived_from:` runs
-        _check_sources(doc, spec, w, figures, required=derived is None)
+        check_sources(doc, spec, w, figures, required=derived is None)
         stocks[ch], by_age = _stock(doc, spec, w)
         if by_age is not None:
             ages[ch] = by_age

@@ -415,7 +415,8 @@ def imports_and_grey(t: Quarter) -> None:
     """Legal Nvidia imports (both sides' stances, tension, a first-quarter ramp) and smuggling."""
     p, lev, s = t.p, t.st.lev, t.st.s
     decoupled = lev["decouple_stage"] >= 3
-    accept = np.asarray(p["import_acceptance"])[lev["cn_imports"].astype(int)] * ~decoupled
+    stance = np.asarray(p["import_acceptance"])[lev["cn_imports"].astype(int)]  # Beijing's
+    accept = stance * ~decoupled
     tension_drag = np.clip(
         1 - p["tension_import_drag"] * np.maximum(lev["tension"] - 50, 0), 0.3, 1.0
     )
@@ -446,7 +447,15 @@ def imports_and_grey(t: Quarter) -> None:
         parts = [("grey market", parts[0][1] - pushed, None), *parts[1:]]
         parts.append(("grey-market push", pushed, "grey"))
     t.parts["grey_flow"] = parts
-    t.f.update(decoupled=decoupled, h200=h200, b30a=b30a, h20=h20, imports=imports, grey=grey)
+    t.f.update(
+        stance=stance,
+        decoupled=decoupled,
+        h200=h200,
+        b30a=b30a,
+        h20=h20,
+        imports=imports,
+        grey=grey,
+    )
 
 
 def cloud(t: Quarter) -> None:
@@ -461,8 +470,7 @@ def cloud(t: Quarter) -> None:
         - p["rasa_cut"] * (1 - p["neocloud_leak"] * lev["neocloud"] * (lev["diffusion_rule"] == 0)),
         1.0,
     )
-    accepted = np.asarray(p["import_acceptance"])[lev["cn_imports"].astype(int)]
-    refusal = 1 + p["cloud_refusal_boost"] * (1 - accepted)
+    refusal = 1 + p["cloud_refusal_boost"] * (1 - f["stance"])
     demand = p["cloud_q0"] * (1 + p["cloud_growth_q"]) ** t.q
     scaled_demand, scale_parts = scaled(t.gd, t.st, "cloud_demand", demand, "underlying demand")
     target = (

@@ -17,10 +17,12 @@ from game.engine.data import (
     GameData,
     Scenario,
     check_fields,
+    check_sources,
     data_dir,
     did_you_mean,
     quarter_in,
     quarter_name,
+    subfield,
 )
 from game.engine.yamlsrc import DataError, Doc, read
 
@@ -106,43 +108,15 @@ class Plan:
 HOLD = Plan("hold", None)
 
 
-def _figure_ids(doc: Doc, obj: dict, where: str, gd: GameData) -> tuple[str, ...]:
-    """`source:`/`sources:` of `obj`: one seeds/ figure id or a list of them, each known."""
-    if "source" in obj and "sources" in obj:
-        raise doc.error(f"{where}.sources", "give `source` or `sources`, not both")
-    key = "sources" if "sources" in obj else "source"
-    if key not in obj:
-        return ()
-    src = obj[key]
-    items = src if isinstance(src, list) else [src]
-    if not items:
-        raise doc.error(_at(where, key), "expected a seeds/ figure id or a list of them")
-    ids = []
-    for i, fid in enumerate(items):
-        w = _at(where, key) + (f"[{i}]" if isinstance(src, list) else "")
-        if not isinstance(fid, str) or fid not in gd.figures:
-            raise doc.error(
-                w,
-                f"unknown source figure {fid!r} (not in seeds/)"
-                f"{did_you_mean(fid, gd.figures) if isinstance(fid, str) else ''}",
-            )
-        ids.append(fid)
-    return tuple(ids)
-
-
 def _assumption(doc: Doc, obj: dict, where: str) -> str:
     if "assumption" not in obj:
         return ""
     text = obj["assumption"]
     if not isinstance(text, str) or not text.strip():
         raise doc.error(
-            _at(where, "assumption"), 'expected text such as "outlet, date: what happened"'
+            subfield(where, "assumption"), 'expected text such as "outlet, date: what happened"'
         )
     return " ".join(text.split())
-
-
-def _at(where: str, key: str) -> str:
-    return f"{where}.{key}" if where else key
 
 
 MOVE_ITEM_KEYS = ("move", *SOURCE_KEYS)
@@ -155,7 +129,9 @@ def _move_item(doc: Doc, item, w: str, gd: GameData, history: bool) -> tuple[str
         if "move" not in item:
             raise doc.error(f"{w}.move", "missing: the move this citation is for")
         cite = Citation(
-            _figure_ids(doc, item, w, gd), _assumption(doc, item, w), doc.line(f"{w}.move")
+            check_sources(doc, item, w, gd.figures, required=False),
+            _assumption(doc, item, w),
+            doc.line(f"{w}.move"),
         )
         if not cite.sources and not cite.assumption:
             raise doc.error(
@@ -243,7 +219,7 @@ def load_plan(
         path=str(p),
         history=history,
         description=" ".join(description.split()),
-        sources=_figure_ids(doc, v, "", gd),
+        sources=check_sources(doc, v, "", gd.figures, required=False),
         assumption=_assumption(doc, v, ""),
     )
     plan.every = _cite(plan, None, _moves_list(doc, gd, v.get("every"), "every", side, {}, history))

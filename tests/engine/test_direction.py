@@ -8,25 +8,15 @@ import dataclasses
 
 import numpy as np
 import pytest
+from moveplans import plan  # tests/engine/moveplans.py
 
 from game.engine.data import load_data, parse_quarter
-from game.engine.plans import HOLD, Plan, parse_move
+from game.engine.plans import HOLD
 from game.engine.runner import Trace, run
 
 N = 300
 SEED = 12345
 BASE = "2025-deepseek-shock"
-
-
-def plan(side: str, moves: dict[str, list[str]]) -> Plan:
-    gd = load_data()
-    return Plan(
-        "test",
-        side,
-        by_quarter={
-            parse_quarter(q): [parse_move(gd, m, side) for m in ms] for q, ms in moves.items()
-        },
-    )
 
 
 def at(tr: Trace, meter: str, quarter: str) -> np.ndarray:

@@ -7,28 +7,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from moveplans import plan  # tests/engine/moveplans.py
 
 from game.engine.batch import Batch
 from game.engine.data import load_data, parse_quarter
 from game.engine.domains import PARAMS
 from game.engine.model import AGES, LEGACY, rent_utilisation_factor, survival_hazard
-from game.engine.plans import HOLD, Plan, parse_move
+from game.engine.plans import HOLD
 from game.engine.runner import run
 
 N = 400
 SEED = 777
-
-
-def plan(side: str, moves: dict[str, list[str]], every: list[str] = ()) -> Plan:
-    gd = load_data()
-    return Plan(
-        "test",
-        side,
-        by_quarter={
-            parse_quarter(q): [parse_move(gd, m, side) for m in ms] for q, ms in moves.items()
-        },
-        every=[parse_move(gd, m, side) for m in every],
-    )
 
 
 def test_the_fade_constants_are_gone():
