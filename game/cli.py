@@ -1,4 +1,4 @@
-"""The `g2` command line: sim, calibrate, scenarios, moves, validate (and play, once the terminal UI lands)."""
+"""The `g2` command line: play, sim, calibrate, tournament, balance, sweep, scenarios, moves, validate."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import csv
 import json
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 from game.engine.data import DEFAULT_SCENARIO, compact, other_side, side_name
@@ -312,25 +313,39 @@ def _sources(target) -> str:
     return ", ".join(docs + (["outside"] if target.assumption else []))
 
 
+def _stages():
+    """A progress callback printing one line per stage to stderr, with the seconds elapsed."""
+    t0 = time.monotonic()
+
+    def progress(msg: str) -> None:
+        print(f"[{time.monotonic() - t0:3.0f}s] {msg}", file=sys.stderr, flush=True)
+
+    return progress
+
+
+def _known_scenario(name: str, gd, files: bool = False) -> None:
+    """A one-line error for a scenario id that is not in the data (with did-you-mean)."""
+    from game.engine.data import did_you_mean
+
+    if name not in gd.scenarios:
+        also = " or a scenario file" if files else ""
+        raise CliError(
+            f"unknown scenario {name!r}{did_you_mean(name, gd.scenarios)}; known: "
+            f"{', '.join(sorted(gd.scenarios))}{also} (see `g2 scenarios`)"
+        )
+
+
 def cmd_tournament(args) -> int:
-    from game.analysis.tournament import matrix_text, tournament
+    from game.analysis.balance_report import plain
+    from game.analysis.tournament import matrix_text, tournament, verdict_text
     from game.engine.data import load_data
 
     gd = load_data()
-    if args.scenario not in gd.scenarios:
-        raise CliError(
-            f"unknown scenario {args.scenario!r}; known: {', '.join(sorted(gd.scenarios))}"
-        )
-    if args.games < 1 or args.planner_games < 0:
-        raise CliError("--games must be at least 1 and --planner-games at least 0")
+    _known_scenario(args.scenario, gd)
+    if args.games < 1 or args.planner_games < 0 or args.fixed_plan < 0:
+        raise CliError("--games must be at least 1, --planner-games and --fixed-plan at least 0")
     if args.planner.split(":")[0] != "planner":
         raise CliError(f"--planner must be planner or planner:LEVEL, got {args.planner!r}")
-    tty = sys.stderr.isatty()
-
-    def progress(msg: str) -> None:
-        if tty:
-            print(f"\r\033[K  playing {msg}", end="", file=sys.stderr, flush=True)
-
     try:
         res = tournament(
             args.scenario,
@@ -339,29 +354,76 @@ def cmd_tournament(args) -> int:
             args.seed,
             args.planner,
             data=gd,
-            progress=progress,
+            progress=_stages(),
+            fixed_plan_games=args.fixed_plan,
         )
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    if tty:
-        print("\r\033[K", end="", file=sys.stderr)
     if args.json:
-        print(json.dumps(res, indent=2))
+        print(json.dumps(plain(res), indent=2, allow_nan=False))
+        return 0 if res["passed"] else 1
+    print(
+        f"Tournament on {args.scenario}, seed {args.seed}: {args.games} games per persona "
+        f"pairing, {args.planner_games} per {args.planner} pairing. Cells: US wins / China "
+        "wins (the rest are draws)\n"
+    )
+    print(matrix_text(res))
+    for side, p in res.get("fixed_plans", {}).items():
+        print(
+            f"{'US' if side == 'us' else 'China'}'s best fixed plan ({p['screened']} screened, "
+            f"against {p['persona']}): {p['plan']}"
+        )
+    print("\n" + verdict_text(res))
+    return 0 if res["passed"] else 1
+
+
+def _balance_scenario(spec: str, gd):
+    """A scenario id, or a scenario file (added to the data): returns (data, scenario id)."""
+    from dataclasses import replace
+
+    from game.engine.data import _merged, load_scenario
+    from game.engine.yamlsrc import read
+
+    if spec in gd.scenarios:
+        return gd, spec
+    path = Path(spec)
+    if not (path.suffix.lower() in (".yaml", ".yml") or path.exists()):
+        _known_scenario(spec, gd, files=True)
+    doc = read(path)
+    raw = {sid: read(sc.path) for sid, sc in gd.scenarios.items()}
+    sc = load_scenario(_merged(doc, raw), gd.levers, gd.figures, set(raw))
+    known = gd.scenarios.get(sc.id)
+    if known is not None:
+        if Path(known.path).resolve() == path.resolve():
+            return gd, sc.id
+        raise CliError(
+            f"{path}: scenario {sc.id!r} is already defined by {known.path}; give the file "
+            "its own id"
+        )
+    return replace(gd, scenarios={**gd.scenarios, sc.id: sc}), sc.id
+
+
+def cmd_balance(args) -> int:
+    from game.analysis.balance import DESIGN_SCENARIOS, balance, load_design
+    from game.analysis.balance_report import report_json, report_text
+    from game.engine.data import SEED_MAX, load_data
+
+    gd = load_data()
+    if args.games is not None and args.games < 1:
+        raise CliError(f"--games must be at least 1, got {args.games}")
+    if args.seed is not None and not 0 <= args.seed <= SEED_MAX:
+        raise CliError(f"--seed must be a whole number from 0 to {SEED_MAX}, got {args.seed}")
+    scenarios = []
+    for spec in dict.fromkeys(args.scenario or DESIGN_SCENARIOS):  # each once, in order
+        gd, sid = _balance_scenario(spec, gd)
+        scenarios.append(sid)
+    design = load_design(args.design, gd)
+    rep = balance(scenarios, args.games, args.seed, design, gd, _stages())
+    if args.json:
+        print(json.dumps(report_json(rep), indent=2, allow_nan=False))
     else:
-        print(
-            f"Tournament on {args.scenario}, seed {args.seed}: {args.games} games per persona "
-            f"pairing, {args.planner_games} per {args.planner} pairing. Cells: US wins / China "
-            "wins (the rest are draws)\n"
-        )
-        print(matrix_text(res))
-        w = res["worst"]
-        verdict = "PASS" if res["balanced"] else "FAIL"
-        print(
-            f"\nbalance: {verdict}: the most one-sided persona pairing is {w['us']} vs "
-            f"{w['china']}, {w['wins']:.0%} for {'the US' if w['side'] == 'us' else 'China'} "
-            f"(limit {res['limit']:.0%})"
-        )
-    return 0 if res["balanced"] else 1
+        print(report_text(rep))
+    return 0 if rep.passed else 1
 
 
 def sweep_text(res: dict) -> str:
@@ -700,7 +762,9 @@ def _add_sim(sub) -> None:
 
 
 def _add_analysis(sub) -> None:
-    """`g2 calibrate` and `g2 tournament`."""
+    """`g2 calibrate`, `g2 tournament` and `g2 balance`."""
+    from game.analysis.balance import DESIGN_SCENARIOS
+
     c = sub.add_parser(
         "calibrate",
         help="check the model against the calibration targets (T1-T11, backtest T12 on)",
@@ -731,8 +795,41 @@ def _add_analysis(sub) -> None:
     t.add_argument("--planner", default="planner", help="planner or planner:LEVEL (default level)")
     t.add_argument("--seed", type=int, default=1)
     t.add_argument("--scenario", default=DEFAULT_SCENARIO, help="scenario id (see `g2 scenarios`)")
+    t.add_argument(
+        "--fixed-plan",
+        type=int,
+        default=0,
+        metavar="GAMES",
+        help="add each side's best fixed plan, searched against its best persona with GAMES games "
+        "per arm (g2 balance's plan search; e.g. 300; 0 = skip, the default)",
+    )
     t.add_argument("--json", action="store_true", help="print the results as JSON")
     t.set_defaults(func=cmd_tournament)
+
+    b = sub.add_parser(
+        "balance",
+        help="the design lab: move values, dice vs choices, fixed-plan search, agency by phase, "
+        "early endings, checked against data/design.yaml",
+        description="Measure how much of a scenario's outcome its players decide, with paired "
+        "seeds,\nand check the design targets in data/design.yaml. Progress goes to stderr, the "
+        "report\nto stdout. Exit status: 0 every target met, 1 one failed, 2 bad input.",
+        epilog="Examples:\n  g2 balance --scenario 2025-deepseek-shock\n"
+        "  g2 balance --scenario my-scenario.yaml --games 600 --json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    b.add_argument(
+        "--scenario",
+        action="append",
+        metavar="S",
+        help=f"a scenario id or file (repeatable; default: {' and '.join(DESIGN_SCENARIOS)})",
+    )
+    b.add_argument(
+        "--games", type=int, default=None, help="games per arm (default: data/design.yaml, 1200)"
+    )
+    b.add_argument("--seed", type=int, default=None, help="seed (default: data/design.yaml)")
+    b.add_argument("--design", metavar="FILE", help="targets file (default data/design.yaml)")
+    b.add_argument("--json", action="store_true", help="print the report as JSON")
+    b.set_defaults(func=cmd_balance)
 
 
 def _add_listings(sub) -> None:

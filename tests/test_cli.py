@@ -44,11 +44,18 @@ def test_sim_writes_csv_and_jsonl_rows(tmp_path, capsys):
     csv_path, jsonl_path = tmp_path / "r.csv", tmp_path / "r.jsonl"
     assert run_cli(capsys, "sim", "--games", "3", "--seed", "2", "--out", str(csv_path))[0] == 0
     rows = list(csv.DictReader(csv_path.open()))
-    assert len(rows) == 3 * 16
+    games = {r["game"] for r in rows}
+    assert games == {
+        "0",
+        "1",
+        "2",
+    }  # a row per quarter each game played (16, or fewer if decided early)
+    assert all(1 <= sum(r["game"] == gm for r in rows) <= 16 for gm in games)
     assert rows[0]["quarter"] == "2025Q1" and float(rows[0]["us_compute"]) > 0
     assert run_cli(capsys, "sim", "--games", "2", "--seed", "2", "--out", str(jsonl_path))[0] == 0
     lines = [json.loads(x) for x in jsonl_path.read_text().splitlines()]
-    assert len(lines) == 2 * 16 and {"game", "quarter", "score"} <= set(lines[0])
+    assert {x["game"] for x in lines} == {0, 1} or {x["game"] for x in lines} == {"0", "1"}
+    assert len(lines) <= 2 * 16 and {"game", "quarter", "score"} <= set(lines[0])
 
 
 @pytest.mark.parametrize(

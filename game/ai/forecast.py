@@ -75,11 +75,27 @@ def preview(game: Game, move: str | None, side: str, n: int = PREVIEW_GAMES) -> 
     return out
 
 
+ADVISOR_TRIES = 3  # an advisor forecasts up to this many of its wants, looking for one that pays
+
+
+def _gap_text(gap: float) -> str:
+    if gap > 0.05:
+        return f"widens the US lead by {gap:.1f} months"
+    if gap < -0.05:
+        return f"narrows it by {-gap:.1f} months"
+    return "barely moves the capability gap"
+
+
 def advisors(game: Game, side: str) -> list[Advice]:
-    """The side's personas as advisors: each names its first move now and why, with the engine's
-    forecast of that move against holding (changes from the advised side's point of view)."""
+    """The side's personas as advisors: each names a move now and why, with the engine's forecast
+    of that move against holding (changes from the advised side's point of view).
+
+    An advisor forecasts its wants in priority order (up to ADVISOR_TRIES) and recommends the first
+    its forecast says does not lose; when every one loses, it recommends its first want and says so,
+    and why it still stands by it (the argument it speaks for pays beyond the forecast's year)."""
     obs = observe(game.snapshot(), side)  # personas only read it: one view serves all three
     sign = score_sign(side)
+    who = "the US's" if side == "us" else "China's"
     out = []
     for key, cls in PERSONAS[side].items():
         persona = cls()
@@ -89,26 +105,25 @@ def advisors(game: Game, side: str) -> list[Advice]:
         if not moves:
             out.append(Advice(key, cls.title, None, "Hold: nothing on my list pays now."))
             continue
-        first = moves[0]
-        sp = {s.meter: s for s in preview(game, first, side, n=100)}
-        gap = sp["capability_gap_months"].effect
-        score = sp["score"].effect * sign
-        gap_txt = (
-            f"widens the US lead by {gap:.1f} months"
-            if gap > 0.05
-            else f"narrows it by {-gap:.1f} months"
-            if gap < -0.05
-            else "barely moves the capability gap"
+        tried = []
+        for move in moves[:ADVISOR_TRIES]:
+            sp = {s.meter: s for s in preview(game, move, side, n=100)}
+            tried.append((move, sp["capability_gap_months"].effect, sp["score"].effect * sign))
+            if tried[-1][2] >= 0:
+                break
+        move, gap, score = next((t for t in tried if t[2] >= 0), tried[0])
+        reason = (
+            f"{cls.description} Forecast over a year against holding: {_gap_text(gap)}; "
+            f"score {score:+.1f} from {who} side."
         )
-        out.append(
-            Advice(
-                key,
-                cls.title,
-                first,
-                f"{cls.description} Forecast over a year against holding: {gap_txt}; "
-                f"our score {score:+.1f}.",
+        if score < 0:
+            why = ", ".join(cls.speaks_for) or "my reading of the documents"
+            reason += (
+                f" It loses points this year, as did the other {len(tried) - 1} moves I weighed; "
+                f"I still advise it: it is the case the documents I speak for make ({why}), "
+                "and it pays beyond the forecast's year if at all."
             )
-        )
+        out.append(Advice(key, cls.title, move, reason))
     return out
 
 

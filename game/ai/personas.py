@@ -96,7 +96,6 @@ class FreeMarketeer(Persona):
     def wants(self, obs, c, keen):
         m = obs.meters
         gap = _gap(obs)
-        worried = gap < 10
         c.want("h200_exports:deny", gap < 6)
         c.want("h200_exports:case_by_case", (gap >= 6) & (gap < 20))
         c.want("h200_exports:open", gap >= 20)
@@ -104,11 +103,13 @@ class FreeMarketeer(Persona):
         c.want("diffusion_rule:rescinded")
         c.want("tariffs:normal")
         c.want("block_cn_users:off")
-        c.want("anti_smuggling:on", worried)
+        # controls backfire (001): no new enforcement; lift what the hawks left once the lead is safe
         c.want("anti_smuggling:off", gap >= 16)
         c.want("b30a_licence:licensed", (gap > 24) & keen)
         c.want("summit", (m["tension"] > 50) & keen)
-        c.want("stargate_tranche", (m["bubble_risk"] < 40) & keen)
+        # markets, not mandates: private capex while the boom is sound, CHIPS money for fabs at home
+        c.want("stargate_tranche", (m["bubble_risk"] < 55) & keen)
+        c.want("chip_subsidy", keen)
 
 
 # ----------------------------------------------------------------------------- China
@@ -160,11 +161,15 @@ class EfficiencyFirst(Persona):
         m = obs.meters
         c.want("efficiency_drive")
         c.want("open_source:on")
+        # the upper layers of the cake (004): software that runs on whatever chips China has
+        c.want("decuda_push", m["cuda_lockin"] > 30)
         c.want("ai_plus:on", keen)
-        c.want("talent_drive")
+        c.want("talent_drive", keen)
+        # cheap compute is welcome, but not at the price of CUDA dependence
         c.want("h200_imports:approved_buyers", ~obs.stance("h200_exports", "deny") & keen)
+        c.want("h200_imports:discouraged", m["cuda_lockin"] > 55)
+        c.want("ascend_rampup", keen)
         c.want("neocloud_access:on", (_gap(obs) > 12) & (obs.levers["rasa_stage"] < 5) & keen)
-        c.want("decuda_push", keen)
         c.want("centre_subsidies:off", m["cn_utilization"] < 50)
 
 

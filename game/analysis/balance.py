@@ -512,7 +512,9 @@ def screen(gd, scenario, side, plans: list[Plan], per_plan: int, seed: int) -> n
 
 
 def _vs_best(gd, scenario, side, plan: Plan, best: Outcome, n, seed) -> dict:
-    tr = play_side(gd, scenario, side, PlanTable(side, gd, [plan], n), mix(other_side(side)), n, seed)
+    tr = play_side(
+        gd, scenario, side, PlanTable(side, gd, [plan], n), mix(other_side(side)), n, seed
+    )
     o = outcome(tr, side)
     opp_names = list(PERSONAS[other_side(side)])
     vs = {}
@@ -537,7 +539,9 @@ def plan_search(gd, scenario, side, best_persona: str, design: Design, n, seed, 
     wins = screen(gd, scenario, side, plans, per, seed + 1)
     seed2 = seed + 2
     best_o = outcome(
-        play_side(gd, scenario, side, make_agent(best_persona, side), mix(other_side(side)), n, seed2),
+        play_side(
+            gd, scenario, side, make_agent(best_persona, side), mix(other_side(side)), n, seed2
+        ),
         side,
     )
     bw = np.array([best_o.subset(k).win.mean() for k in range(3)])
@@ -551,7 +555,9 @@ def plan_search(gd, scenario, side, best_persona: str, design: Design, n, seed, 
     for rnd in range(cfg["refine_rounds"]):
         near = neighbours(top["moves"], cands)
         if progress:
-            progress(f"{scenario}: {side} fixed plans: refining, round {rnd + 1} ({len(near)} edits)")
+            progress(
+                f"{scenario}: {side} fixed plans: refining, round {rnd + 1} ({len(near)} edits)"
+            )
         w = screen(gd, scenario, side, near, per, seed + 3 + rnd)
         pick = near[int(np.argmax((w - bw).min(axis=1)))]
         trial = _vs_best(gd, scenario, side, pick, best_o, n, seed2)
@@ -566,7 +572,9 @@ def planner_vs_plan(gd, scenario, side, plan: Plan, n, seed, progress=None) -> d
     if progress:
         progress(f"{scenario}: planner vs the best {side} fixed plan ({n} games)")
     opp = other_side(side)
-    tr = play_side(gd, scenario, side, PlanTable(side, gd, [plan], n), make_agent("planner", opp), n, seed)
+    tr = play_side(
+        gd, scenario, side, PlanTable(side, gd, [plan], n), make_agent("planner", opp), n, seed
+    )
     planner = int((tr.result == RESULT_OF[opp]).sum())
     fixed = int((tr.result == RESULT_OF[side]).sum())
     decided = planner + fixed
@@ -700,7 +708,9 @@ def verdict(rep: Report, design: Design, gd: GameData) -> list[Check]:
                 best = max([r["mix"], *r["vs"].values()], key=lambda v: v["win"] - 2 * v["win_se"])
                 key = r["move"]
                 ok = _sig(best, T("move_worth_min"))
-                worth[side][key] = max(worth[side].get(key, -math.inf), best["win"] if ok else -math.inf)
+                worth[side][key] = max(
+                    worth[side].get(key, -math.inf), best["win"] if ok else -math.inf
+                )
             g = design.groups[side]
             tm, tv = _best_of(rows, g["trade"])
             im, iv = _best_of(rows, g["industry"])

@@ -1,4 +1,5 @@
-"""`g2 validate`: checks any G2 file (data, scenario, plan, calibration targets) and names the problem."""
+"""`g2 validate`: checks any G2 file (data, scenario, plan, calibration or design targets) and names
+the problem."""
 
 from __future__ import annotations
 
@@ -53,6 +54,10 @@ def validate_file(path: str | Path) -> list[str]:
                 raise doc.error("id", f"scenario {sc.id!r} is already defined by {known.path}")
         elif "quarters" in v or "moves_by_quarter" in v or "side" in v:
             load_plan(p, gd)
+        elif "groups" in v or "run" in v:
+            from game.analysis.balance import load_design
+
+            load_design(p, gd)
         elif "targets" in v:
             load_targets(p, gd)
         else:

@@ -85,6 +85,22 @@ def one_line(text: str, limit: int | None = None) -> str:
     return out
 
 
+def favours(points: float) -> str:
+    """The side a US-positive number of score points favours: 'us', 'china', or '' when it shows
+    as 0.0 (to one decimal, as the game prints scores)."""
+    if round(abs(points), 1) == 0:
+        return ""
+    return "us" if points > 0 else "china"
+
+
+def lead_text(points: float) -> str:
+    """US-positive score points as the side they favour: 'US +8.8', 'China +9.8' or 'even 0.0'."""
+    side = favours(points)
+    if not side:
+        return "even 0.0"
+    return f"{'US' if side == 'us' else 'China'} +{abs(points):.1f}"
+
+
 # ----------------------------------------------------------------------------- value objects
 
 
@@ -204,6 +220,23 @@ class Game:
     def result(self) -> str | None:
         """'us', 'china' or 'draw' once the game is over; None before."""
         return model.RESULT_NAMES[int(self._batch.state.result[0])]
+
+    def score_breakdown(self) -> list[dict[str, Any]]:
+        """What the score is made of now, one dict per part in model.SCORE_TERMS order: `part` (its
+        name), `points` (US-positive), `weight` (the most it can give either side), `measures`,
+        `argument` (whose case it is), and `favours` ('us', 'china' or '' at zero). The points add
+        up to the score meter, which is clipped to ±100."""
+        parts = model.score_breakdown(self.data, self._batch.state.meters, game=0)
+        return [{**p, "favours": favours(p["points"])} for p in parts]
+
+    def score_summary(self, limit: int | None = None) -> str:
+        """The score in one line, its largest parts first: "US +8.8: capability (US +9.0), US bubble
+        (China +4.4), …". `limit` keeps that many parts and ends with "…" when some are left out."""
+        parts = sorted(self.score_breakdown(), key=lambda p: -abs(p["points"]))
+        shown = parts if limit is None else parts[:limit]
+        text = ", ".join(f"{p['part']} ({lead_text(p['points'])})" for p in shown)
+        more = ", …" if len(shown) < len(parts) else ""
+        return f"{lead_text(self.meters['score'])}: {text}{more}"
 
     def policy(self, side: str | None = None) -> dict[str, str | float]:
         """Current stances and tracks by lever id (option names where the lever has options)."""

@@ -54,7 +54,7 @@ _GROUPS: tuple[tuple[Domain, str], ...] = (
         POSITIVE,
         """b300e_per_eflops units_per_b300e_h20 units_per_b300e_h200 units_per_b300e_b30a
         units_per_b300e_huawei units_per_b300e_other ascend_scale cloud_subst_scale months_per_efold
-        score_gap_scale chill_max score_app_par score_util_par
+        score_gap_scale chill_max score_app_par score_util_par score_ratio_par
         own_capex_per_b300e us_cost_per_b300e us_revenue_potential_q""",
     ),
     (
@@ -67,7 +67,7 @@ _GROUPS: tuple[tuple[Domain, str], ...] = (
         burst_revenue_cut max_utilization tension_revert reveal_chance rasa_likelihood
         cloud_risk_premium tension_import_drag hazard_ramp_q hazard_max
         us_delivery_rate us_revenue_noise capex_expect_adjust algo_diffusion_q diffusion_block_cut
-        rent_import_drag""",
+        rent_import_drag huawei_nvidia_drag""",
     ),
     (
         RATE,
@@ -94,10 +94,11 @@ _GROUPS: tuple[tuple[Domain, str], ...] = (
     # prices that fall a quarter: at most by half (a cost of zero would buy infinite chips)
     (Domain(0.0, 0.5), "us_cost_decline_q rent_age_decline_q"),
     (Domain(1.0, 100.0), "cn_algo_start cn_algo_ceiling"),
+    (Domain(1.0, 100.0, above=True), "score_ratio_scale"),
     (
         Domain(0.0, 100.0),
         """score_w_gap score_w_market score_w_apps score_w_bubble score_w_lockin
-        score_w_overbuild""",
+        score_w_overbuild score_w_compute""",
     ),
     (
         COUNT,

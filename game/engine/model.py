@@ -118,6 +118,7 @@ def initial_state(gd: GameData, sc: Scenario, n: int) -> State:
     s["capex_cycle"] = lev["capex_factor"].copy()
     s["capex_base"] = s["us_capex"] / np.maximum(s["capex_cycle"], 1e-6)
     s["rev_factor"] = np.ones(n)
+    s["huawei_level"] = np.full(n, (1 + p["huawei_growth_q"]) ** sc.start)
     state = State(
         n,
         sc.start,
@@ -276,29 +277,66 @@ def compute_meters(gd: GameData, st: State) -> dict[str, np.ndarray]:
     return m
 
 
+# The score's parts: (name, weight parameter, what it measures, whose argument it is). Every part is
+# the weight times a term in [-1, 1]; positive favours the US.
+SCORE_TERMS = (
+    ("capability", "score_w_gap", "the capability gap in months against its par", "the hawks (002)"),
+    ("compute", "score_w_compute", "the US/China ratio of installed compute against its par",
+     "the hawks: compute decides (002)"),
+    ("CUDA lock-in", "score_w_lockin", "China's dependence on Nvidia's stack, or its sovereignty",
+     "Beijing's self-reliance case (004)"),
+    ("global users", "score_w_apps", "Chinese AI apps' share of the world's users", "the free-marketeers (000)"),
+    ("US bubble", "score_w_bubble", "US bubble risk: revenue against capex", "the bubble view (003)"),
+    ("China's chip market", "score_w_market", "Nvidia's share of China's chip purchases against Huawei's",
+     "the free-marketeers (000, 004)"),
+    ("China's overbuild", "score_w_overbuild", "idle capacity in China's computing centres", "000"),
+)  # fmt: skip
+
+
 def score_parts(gd: GameData, m: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Each part of the score (US-positive), by name, in SCORE_TERMS order."""
     p = gd.params
 
     def part(x):
         return np.clip(x, -1.0, 1.0)
 
-    return {
-        "capability": p["score_w_gap"]
-        * np.tanh((m["capability_gap_months"] - p["score_gap_par"]) / p["score_gap_scale"]),
-        "China's chip market": p["score_w_market"]
-        * part((m["nvidia_cn_share"] - m["huawei_cn_share"]) / 60.0),
-        "global users": p["score_w_apps"]
-        * part((p["score_app_par"] - m["cn_global_app_share"]) / p["score_app_par"]),
-        "US bubble": p["score_w_bubble"] * part((p["score_bubble_par"] - m["bubble_risk"]) / 50.0),
-        "CUDA lock-in": p["score_w_lockin"]
-        * part((m["cuda_lockin"] - p["score_lockin_par"]) / 40.0),
-        "China's overbuild": p["score_w_overbuild"]
-        * part((p["score_util_par"] - m["cn_utilization"]) / p["score_util_par"]),
+    terms = {
+        "capability": np.tanh(
+            (m["capability_gap_months"] - p["score_gap_par"]) / p["score_gap_scale"]
+        ),
+        "compute": part(
+            np.log(np.maximum(m["stock_ratio"], 1e-9) / p["score_ratio_par"])
+            / np.log(p["score_ratio_scale"])
+        ),
+        "CUDA lock-in": part((m["cuda_lockin"] - p["score_lockin_par"]) / 40.0),
+        "global users": part((p["score_app_par"] - m["cn_global_app_share"]) / p["score_app_par"]),
+        "US bubble": part((p["score_bubble_par"] - m["bubble_risk"]) / 50.0),
+        "China's chip market": part((m["nvidia_cn_share"] - m["huawei_cn_share"]) / 60.0),
+        "China's overbuild": part(
+            (p["score_util_par"] - m["cn_utilization"]) / p["score_util_par"]
+        ),
     }
+    return {name: p[w] * terms[name] for name, w, _, _ in SCORE_TERMS}
 
 
 def score(gd: GameData, m: dict[str, np.ndarray]) -> np.ndarray:
     return sum(score_parts(gd, m).values())
+
+
+def score_breakdown(gd: GameData, m: dict[str, np.ndarray], game: int = 0) -> list[dict]:
+    """What one game's score is made of right now: each part's points (US-positive), its weight
+    (the most points it can give either side), what it measures and whose argument it is."""
+    parts = score_parts(gd, m)
+    return [
+        {
+            "part": name,
+            "points": float(np.asarray(parts[name]).reshape(-1)[game]),
+            "weight": float(gd.params[w]),
+            "measures": what,
+            "argument": who,
+        }
+        for name, w, what, who in SCORE_TERMS
+    ]
 
 
 # ----------------------------------------------------------------------------- one quarter
@@ -389,12 +427,15 @@ def china_domestic_supply(t: Quarter) -> None:
     noise_cn = np.exp(p["output_noise_cn"] * t.normals[:, 1] - 0.5 * p["output_noise_cn"] ** 2)
     huawei = (
         h_q0
-        * (1 + p["huawei_growth_q"]) ** t.q
+        * s["huawei_level"]
         * (1 + ascend_boost)
         * lev["hbm_factor"]
         * (1 + p["litho_yield_boost"] * lev["litho_breakthrough"])
         * noise_cn
     )
+    # Ascend's ramp is paid for by its sales: where Nvidia sells in China, Huawei grows slower (004)
+    pull = 1 - p["huawei_nvidia_drag"] * s["nvidia_cn_share"] / 100.0
+    s["huawei_level"] = s["huawei_level"] * (1 + p["huawei_growth_q"] * pull)
     # other makers scale with Huawei but lean less on the scarce HBM: a shortage halves them less
     other = (
         p["other_vs_huawei"]

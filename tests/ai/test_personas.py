@@ -172,11 +172,12 @@ def test_self_reliance_bans_imports_unless_desperate():
 
 def test_efficiency_first_makes_its_drive_first():
     # capital 60 (the scenario's), 12 (the drive's cost exactly), 11 (too little for the drive or
-    # open source, enough for the 10-point talent drive) and 5 (too little for anything it wants)
+    # open source, enough for the 10-point de-CUDA push, its next want) and 5 (too little for
+    # anything it wants)
     pc = [60.0, 12.0, 11.0, 5.0]
     rows = play("efficiency-first", "china", situation(4, cn_political_capital=pc))
     assert {"efficiency_drive", "open_source:on", "talent_drive"} <= set(rows[0]), rows[0]
-    assert rows[1:] == [["efficiency_drive"], ["talent_drive"], []], rows
+    assert rows[1:] == [["efficiency_drive"], ["decuda_push"], []], rows
 
 
 # ----------------------------------------------------------------------------- every persona

@@ -17,8 +17,11 @@ from conftest import (
 
 import game
 from game import load_game, new_game
-from game.engine.api import DEFAULT_SCENARIO, IllegalMove, Move, TurnResult
-from game.engine.data import quarter_name
+from game.engine import model
+from game.engine.api import DEFAULT_SCENARIO, IllegalMove, Move, TurnResult, favours, lead_text
+from game.engine.data import load_data, quarter_name
+
+REGEN = load_data().params["capital_regen"]  # political capital regained each quarter
 
 # ----------------------------------------------------------------------------- new games
 
@@ -141,9 +144,9 @@ def test_play_turn_advances_one_quarter():
     assert g.policy()["h200_exports"] == "case_by_case"
     assert len(g.history) == 1 and g.history[0]["quarter"] == "2025Q1"
     assert g.meter_history == [before, g.meters]
-    # the moves' cost was paid (24 of 60) and 12 regained
-    assert g.meters["us_political_capital"] == pytest.approx(60 - 24 + 12)
-    assert g.meters["cn_political_capital"] == pytest.approx(60 - 12 + 12)
+    # the moves' cost was paid (24 of 60) and a quarter's capital regained
+    assert g.meters["us_political_capital"] == pytest.approx(60 - 24 + REGEN)
+    assert g.meters["cn_political_capital"] == pytest.approx(60 - 12 + REGEN)
     # the scripted inject of 2025Q2 is reported as an event of that quarter
     r2 = g.play_turn({})
     assert r2.quarter == "2025Q2"
@@ -198,10 +201,13 @@ def test_a_single_move_string_is_accepted():
 # ----------------------------------------------------------------------------- illegal moves
 
 
+DRAINED = 60 - 30 - 25 + REGEN
+
+
 def _drain_us_capital(g):
-    """Spend the US down: 60 - 30 - 25 + 12 = 17 left."""
+    """Spend the US down: 60 - 30 - 25 + a quarter's regain left."""
     g.play_turn({"us": ["b30a_licence:licensed", "h200_exports:open"]})
-    assert g.meters["us_political_capital"] == pytest.approx(17)
+    assert g.meters["us_political_capital"] == pytest.approx(DRAINED)
 
 
 def _three_subsidy_rounds(g):
@@ -226,12 +232,17 @@ ILLEGAL = [
         ["h200_exports", "twice"],
     ),
     ("same one-off twice", None, {"us": ["rasa_push", "rasa_push"]}, ["rasa_push", "twice"]),
-    ("unaffordable", _drain_us_capital, {"us": ["decoupling_push"]}, ["costs 20", "17 available"]),
+    (
+        "unaffordable",
+        _drain_us_capital,
+        {"us": ["chip_subsidy"]},
+        ["costs 24", f"{DRAINED:g} available"],
+    ),
     (
         "unaffordable together",
         _drain_us_capital,
-        {"us": ["rasa_push", "summit"]},
-        ["22 political capital", "17 available"],
+        {"us": ["rasa_push", "decoupling_push"]},
+        ["32 political capital", f"{DRAINED:g} available"],
     ),
     ("stance already current", None, {"us": ["h200_exports:deny"]}, ["deny", "already"]),
     ("china stance already current", None, {"china": ["h200_imports:open"]}, ["open", "already"]),
@@ -268,7 +279,7 @@ def test_illegal_moves_are_not_in_legal_moves():
     _drain = new_game(seed=7)
     _drain_us_capital(_drain)
     for m in _drain.legal_moves("us"):
-        assert m.cost <= 17, m.id
+        assert m.cost <= DRAINED, m.id
 
 
 # ----------------------------------------------------------------------------- the end
@@ -282,7 +293,7 @@ def _play_out(g, rnd=None):
 
 @pytest.mark.parametrize("scenario,quarters", [("2025-deepseek-shock", 16), ("long-game", 24)])
 def test_game_ends_at_scenario_end(scenario, quarters, gd):
-    g = _play_out(new_game(scenario, seed=3))
+    g = _play_out(new_game(scenario, seed=4))  # a seed whose game is not decided early
     assert g.over
     assert g.result in {"us", "china", "draw"}
     assert len(g.history) == quarters
@@ -462,5 +473,65 @@ def test_why_names_the_moves():
 def test_capital_is_per_side():
     g = new_game(seed=7)
     g.play_turn({"us": ["b30a_licence:licensed"], "china": ["litho_moonshot"]})
-    assert g.meters[CAPITAL["us"]] == pytest.approx(60 - 30 + 12)
-    assert g.meters[CAPITAL["china"]] == pytest.approx(60 - 16 + 12)
+    assert g.meters[CAPITAL["us"]] == pytest.approx(60 - 30 + REGEN)
+    assert g.meters[CAPITAL["china"]] == pytest.approx(60 - 16 + REGEN)
+
+
+# ----------------------------------------------------------------------------- the score's parts
+
+
+def test_score_breakdown_adds_up_to_the_score_and_names_every_part(gd):
+    rnd = random.Random(5)
+    names = [t[0] for t in model.SCORE_TERMS]
+    for scenario, seed in (("2025-deepseek-shock", 1), ("long-game", 2), ("2026-h200-thaw", 3)):
+        g = new_game(scenario, seed=seed)
+        while True:
+            parts = g.score_breakdown()
+            assert [p["part"] for p in parts] == names
+            added = sum(p["points"] for p in parts)
+            score = g.meters["score"]
+            # the score meter is the parts' sum, clipped to ±100
+            assert abs(max(-100.0, min(100.0, added)) - score) <= 1e-9, (g.quarter, parts, score)
+            for p, (_, weight, *_) in zip(parts, model.SCORE_TERMS, strict=True):
+                assert p["weight"] == gd.params[weight]
+                assert abs(p["points"]) <= p["weight"] + 1e-9
+                assert p["measures"] and p["argument"]
+                assert p["favours"] == (
+                    "us" if p["points"] > 0.05 else "china" if p["points"] < -0.05 else ""
+                )
+            if g.over:
+                break
+            g.play_turn(random_turn(g, rnd, p=0.35))
+
+
+def test_score_breakdown_follows_the_game_not_its_start():
+    g = new_game(seed=4)
+    start = [p["points"] for p in g.score_breakdown()]
+    while not g.over:
+        g.play_turn({})
+    assert [p["points"] for p in g.score_breakdown()] != start
+    assert sum(p["points"] for p in g.score_breakdown()) == pytest.approx(g.meters["score"])
+
+
+def test_score_summary_names_the_leader_then_the_largest_parts_first():
+    g = new_game(seed=3)
+    parts = sorted(g.score_breakdown(), key=lambda p: -abs(p["points"]))
+    text = g.score_summary()
+    assert text.startswith(f"{lead_text(g.meters['score'])}: ")
+    at = [text.index(f"{p['part']} ({lead_text(p['points'])})") for p in parts]
+    assert at == sorted(at)  # largest first
+    short = g.score_summary(limit=2)
+    assert parts[0]["part"] in short and parts[2]["part"] not in short and short.endswith(", …")
+
+
+@pytest.mark.parametrize(
+    ("points", "text", "side"),
+    [
+        (8.84, "US +8.8", "us"),
+        (-9.8, "China +9.8", "china"),
+        (0.04, "even 0.0", ""),
+        (-0.04, "even 0.0", ""),
+    ],
+)
+def test_lead_text_names_the_side_points_favour(points, text, side):
+    assert lead_text(points) == text and favours(points) == side

@@ -59,10 +59,14 @@ def test_a_yaml_only_ban_cuts_output_while_in_force_and_lifting_restores_it(hbm_
     live = (with_ban > 0) & (without > 0)  # games that have ended record no output
     ratio = np.where(live, with_ban / np.where(live, without, 1.0), np.nan)
     median = np.nanmedian(ratio, axis=1)
-    # it lasts: every quarter in force is cut by the full 30%, with no fade
-    assert median[ON_AT:OFF_AT] == pytest.approx(0.7, abs=1e-9)
-    # lifted: output comes back
-    assert median[OFF_AT:] == pytest.approx(1.0, abs=1e-9)
+    # it lasts: the first quarter in force is cut by the full 30%, and every later one by at least
+    # that, with no fade (a smaller Huawei sells less and grows a little slower: model.py)
+    assert median[ON_AT] == pytest.approx(0.7, abs=1e-9)
+    assert (median[ON_AT:OFF_AT] <= 0.7 + 1e-9).all() and (median[ON_AT:OFF_AT] > 0.6).all()
+    # lifted: output comes back (to within the growth the ban cost)
+    assert (median[OFF_AT:] > median[OFF_AT - 1] + 0.25).all() and (
+        median[OFF_AT:] <= 1 + 1e-9
+    ).all()
 
 
 def test_why_names_the_move_while_it_is_in_force(hbm_data):

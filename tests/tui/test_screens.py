@@ -19,6 +19,7 @@ from game.tui.screens.gameover import RESULT, GameOverScreen
 from game.tui.screens.help import HelpScreen, load_glossary, win_text
 from game.tui.screens.load import LoadScreen
 from game.tui.screens.newgame import NewGameChoice, NewGameScreen
+from game.tui.screens.score import ScoreScreen
 from game.tui.session import Session
 
 SIZES = [(120, 40), (80, 24)]
@@ -321,13 +322,14 @@ def test_game_over_quit_by_key_or_button(tmp_path):
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-@pytest.mark.parametrize("which", ["newgame", "load", "help", "gameover"])
+@pytest.mark.parametrize("which", ["newgame", "load", "help", "gameover", "score"])
 def test_every_screen_renders_and_survives_resizing(which, size, save_folder):
     makers = {
         "newgame": (NewGameScreen, NewGameScreen),
         "load": (lambda: LoadScreen(save_folder), LoadScreen),
         "help": (HelpScreen, HelpScreen),
         "gameover": (lambda: GameOverScreen(finished_session(save_folder), 10), GameOverScreen),
+        "score": (lambda: ScoreScreen(finished_session(save_folder).game), ScoreScreen),
     }
     make, expected = makers[which]
     seen = {}

@@ -34,7 +34,9 @@ def test_play_a_quarter_as_the_us_with_preview_report_and_save(tmp_path):
         detail = str(app.screen.query_one("#detail").render())
         assert "Preview" in detail and "gap (mo)" in detail  # the worker's spread arrived
         assert app.screen.chosen["us"] == ["chip_subsidy"]
-        assert "capital left: 42" in str(app.screen.query_one("#plan").render())
+        gd = app.session.game.data
+        cost = gd.moves[gd.move_index["chip_subsidy"]].options[0].cost
+        assert f"capital left: {60 - cost:g}" in str(app.screen.query_one("#plan").render())
         await pilot.press("e")
         await settle(app, pilot)
         assert isinstance(app.screen, ReportScreen)

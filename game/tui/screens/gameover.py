@@ -1,5 +1,6 @@
-"""The end of a game: who won and why, the score quarter by quarter, the turning points, and how
-the player's side's personas fared from the same start (simulated in a worker)."""
+"""The end of a game: who won and why, the score quarter by quarter and its parts at the end, the
+turning points, and how the player's side's personas fared from the same start (simulated in a
+worker)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from textual.worker import Worker, WorkerState
 
 from game.ai import PERSONAS, forecast
 from game.tui.session import Session
+from game.tui.widgets.score import ScorePanel
 
 RESULT = {"us": "The United States wins", "china": "China wins", "draw": "Draw"}
 THEIR = {"us": "the US", "china": "China's"}
@@ -218,6 +220,8 @@ class GameOverScreen(Screen[str]):
                     classes="score-label",
                     id="score-low",
                 )
+            yield Static("What the final score is made of", classes="section")
+            yield ScorePanel(detail=False, id="final-parts")
             yield Static("Turning points", classes="section")
             yield Static(turning_points_table(s), id="turning")
             yield Static(
@@ -235,6 +239,10 @@ class GameOverScreen(Screen[str]):
         yield Footer()
 
     def on_mount(self) -> None:
+        game = self.session.game
+        self.query_one("#final-parts", ScorePanel).show(
+            game.score_breakdown(), game.meters["score"]
+        )
         self.simulate()
 
     def on_resize(self) -> None:

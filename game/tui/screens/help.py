@@ -29,6 +29,7 @@ GAME_KEYS: tuple[tuple[str, str], ...] = (
     ("c", "clear this quarter's moves"),
     ("a", "ask your advisors: what each persona of your side would do now, and why"),
     ("e", "end the quarter: both sides' moves resolve at once"),
+    ("s", "the score's parts: points, weight and whose argument"),
     ("ctrl+s", "save the game"),
     ("l", "load a saved game"),
     ("?", "this help"),
@@ -60,7 +61,7 @@ other's moves for this quarter until it resolves.
 
 WIN = """\
 **The leadership score** runs from **−100** (China dominates) to **+100** (the US dominates).
-It adds up: {parts}.
+It adds up: {parts}. Press **s** in the war room to see each part now.
 
 **At the end of the scenario** the final score decides:
 
@@ -79,15 +80,6 @@ Playing the US, you want the gap wide and China's market, users and lock-in tilt
 without blowing up the bubble. Playing China, you want to close the gap before the score
 tells against you.
 """
-
-SCORE_PARTS = (
-    ("score_w_gap", "the capability gap"),
-    ("score_w_market", "who supplies China's chips"),
-    ("score_w_apps", "who wins the world's app users"),
-    ("score_w_bubble", "the US bubble"),
-    ("score_w_lockin", "CUDA lock-in"),
-    ("score_w_overbuild", "China's idle overbuild"),
-)
 
 
 @dataclass(frozen=True)
@@ -145,8 +137,10 @@ def quarter_text() -> str:
 
 
 def win_text() -> str:
+    from game.engine.model import SCORE_TERMS  # the engine's parts, whatever they are now
+
     p = load_data().params
-    parts = [f"{what} (up to {p[w]:g})" for w, what in SCORE_PARTS if w in p]
+    parts = [f"{name} (up to {p[w]:g})" for name, w, *_ in SCORE_TERMS if w in p]
     return WIN.format(
         parts=", ".join(parts) or "the capability gap and more",
         margin=p["win_margin"],

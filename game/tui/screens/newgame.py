@@ -52,6 +52,34 @@ PLANNER_BLURB = {
 PLANNER_STRENGTH = {1: "quick", 2: "the default", 3: "strongest"}
 
 
+def start_text(scenario: str) -> str:
+    """Who leads `scenario` at its start and why: the largest parts of the score for each side,
+    the leader's first, from the scenario's starting state (the same for every seed)."""
+    from game.engine.api import favours, new_game
+
+    game = new_game(scenario, seed=0)
+    parts = sorted(game.score_breakdown(), key=lambda p: -abs(p["points"]))
+    total = game.meters["score"]
+    lead = favours(total)
+    names = {"us": "the US", "china": "China"}
+    head = (
+        f"At the start {names[lead]} leads the score by {abs(total):.1f}"
+        if lead
+        else "At the start neither side leads the score"
+    )
+    clauses = []
+    for side in [lead, other_side(lead)] if lead else ["us", "china"]:
+        mine = [p for p in parts if p["favours"] == side][:2]
+        if mine:
+            what = " and ".join(f"{p['part']} (+{abs(p['points']):.1f})" for p in mine)
+            clauses.append(f"{what} favour{'s' if len(mine) == 1 else ''} {names[side]}")
+    why = f": {'; '.join(clauses)}" if clauses else ""
+    return f"{head}{why}. In the war room, s shows all {len(parts)} parts of the score."
+
+
+_START_TEXT: dict[str, str] = {}  # by scenario: the engine runs once for each
+
+
 @dataclass
 class NewGameChoice:
     """What the player chose. `opponent` is an agent spec: a persona key, `planner:N` or "human"."""
@@ -216,13 +244,28 @@ class NewGameScreen(Screen[NewGameChoice | Path]):
             ol.highlighted = 0
 
     def _show_briefing(self) -> None:
-        sc = self._scenarios.get(self._picked("#scenario"))
+        sid = self._picked("#scenario")
+        sc = self._scenarios.get(sid)
         if sc is None:
             return
         span = f"  {quarter_name(sc.start)}–{quarter_name(sc.end)}, {sc.quarters} quarters\n"
+        start = _START_TEXT.get(sid)
+        if start is None:  # the engine (numpy) loads after the screen is first drawn
+            self.call_after_refresh(self._find_start, sid)
         self.query_one("#briefing", Static).update(
-            Content.assemble((sc.name, "bold"), (span, "dim"), sc.briefing)
+            Content.assemble(
+                (sc.name, "bold"),
+                (span, "dim"),
+                sc.briefing.strip(),
+                f"\n\n{start}" if start else "",
+            )
         )
+
+    def _find_start(self, scenario: str) -> None:
+        if scenario not in _START_TEXT:
+            _START_TEXT[scenario] = start_text(scenario)
+            if self._picked("#scenario") == scenario:
+                self._show_briefing()
 
     def _seed(self) -> tuple[bool, int | None]:
         text = self.query_one("#seed", Input).value.strip()

@@ -25,6 +25,7 @@ from game.tui.widgets.race import RacePanel
 class WarRoom(Screen):
     BINDINGS = [
         Binding("e", "end_quarter", "End quarter"),
+        Binding("s", "score", "Score"),
         Binding("a", "advisors", "Advisors"),
         Binding("c", "clear", "Clear moves"),
         Binding("ctrl+s", "save", "Save"),
@@ -74,7 +75,10 @@ class WarRoom(Screen):
         self.on_resize()
 
     def on_resize(self, event=None) -> None:
-        self.set_class(self.size.width < 110, "narrow")
+        narrow = self.size.width < 110
+        self.set_class(narrow, "narrow")
+        # 80 columns: the keys need the room of the footer's "^p palette" (ctrl+p still opens it)
+        self.query_one(Footer).show_command_palette = not narrow
 
     # -- rendering
     def refresh_all(self) -> None:
@@ -113,7 +117,8 @@ class WarRoom(Screen):
         g = self.session.game
         spec = g.data.meters[meter]
         unit = f" ({spec.unit})" if spec.unit else ""
-        lines = [f"[b]{spec.name}[/b]{unit}: {spec.why}"]
+        more = " · [b]s[/b]: its parts" if meter == "score" else ""  # the score dialog
+        lines = [f"[b]{spec.name}[/b]{unit}: {spec.why}{more}"]
         if self.session.results:
             why = self.session.results[-1].why_seen(self.acting).get(meter, {})
             if why:
@@ -142,6 +147,10 @@ class WarRoom(Screen):
     # -- events from widgets
     def on_meter_table_highlighted(self, msg: MeterTable.Highlighted) -> None:
         self.show_why(msg.meter)
+
+    def on_meter_table_selected(self, msg: MeterTable.Selected) -> None:
+        if msg.meter == "score" and not self.busy:
+            self.action_score()
 
     def on_move_picker_highlighted(self, msg: MovePicker.Highlighted) -> None:
         self.entry = msg.entry
@@ -200,6 +209,8 @@ class WarRoom(Screen):
     def check_action(self, action: str, parameters) -> bool | None:
         if action in ("end_quarter", "advisors", "clear") and (self.busy or self.session.over):
             return None  # shown greyed out in the footer
+        if action == "score" and self.busy:  # the quarter is resolving in a worker
+            return None
         return True
 
     def action_clear(self) -> None:
@@ -259,6 +270,11 @@ class WarRoom(Screen):
                 self.app.game_over(s)
 
         self.app.push_screen(ReportScreen(s, r, viewer), after)
+
+    def action_score(self) -> None:
+        from game.tui.screens.score import ScoreScreen
+
+        self.app.push_screen(ScoreScreen(self.session.game))
 
     def action_advisors(self) -> None:
         from game.tui.screens.advisors import AdvisorsScreen

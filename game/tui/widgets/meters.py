@@ -19,6 +19,12 @@ class MeterTable(DataTable):
     class Highlighted(Message):
         meter: str
 
+    @dataclass
+    class Selected(Message):
+        """Enter on a meter's row."""
+
+        meter: str
+
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = True
@@ -50,3 +56,8 @@ class MeterTable(DataTable):
         event.stop()
         if event.row_key.value:
             self.post_message(self.Highlighted(event.row_key.value))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value:
+            self.post_message(self.Selected(event.row_key.value))

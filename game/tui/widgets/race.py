@@ -1,5 +1,5 @@
-"""The race at a glance: the score track, compute on each side over time, China's compute by channel,
-and the gauges (bubble risk, overbuild, lock-in, tension, capital)."""
+"""The race at a glance: the score track and its largest parts, compute on each side over time,
+China's compute by channel and the gauges (bubble risk, overbuild, lock-in, tension, capital)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from textual.widgets import Sparkline, Static
 from game.engine.ledger import COVERT
 from game.tui import format as fmt
 from game.tui.session import Session
+from game.tui.widgets.score import ScorePanel
 
 BAR = 9
 
@@ -35,6 +36,7 @@ class RacePanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="score-track")
+        yield ScorePanel(compact=True, id="score-parts")
         yield Static("US compute, log scale", classes="label")
         yield Sparkline([], id="us-spark")
         yield Static("China compute, log scale", classes="label")
@@ -51,6 +53,7 @@ class RacePanel(Vertical):
         self.query_one("#score-track", Static).update(
             f"[b]Score {m['score']:+.1f}[/b] {lead}\n{track(m['score'])}"
         )
+        self.query_one("#score-parts", ScorePanel).show(g.score_breakdown(), m["score"])
         self.query_one("#us-spark", Sparkline).data = [
             math.log10(max(h["us_compute"], 1)) for h in hist
         ]

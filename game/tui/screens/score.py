@@ -1,0 +1,58 @@
+"""The score explained: every part of the leadership score with its points, the side it favours, its
+weight, what it measures and whose argument it is (s in the war room)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from game.engine.api import Game
+from game.tui.widgets.score import ScorePanel
+
+
+def score_note(game: Game) -> str:
+    """How the parts make the score and how the score decides the game (from the game's params)."""
+    p = game.data.params
+    note = (
+        "Each part gives one side at most its weight; together they make the score, from −100 "
+        "(China dominates) to +100 (the US dominates)."
+    )
+    if "win_margin" in p:
+        note += f" At the end, ±{p['win_margin']:g} or beyond wins; inside is a draw."
+    return note
+
+
+class ScoreScreen(ModalScreen[None]):
+    """The score's parts for `game` as it stands. Dismisses with None (escape, s or q)."""
+
+    DEFAULT_CSS = """
+    ScoreScreen { align: center middle; }
+    ScoreScreen > VerticalScroll {
+        width: 96%; max-width: 100; height: auto; max-height: 92%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    ScoreScreen #score-parts { height: auto; }
+    ScoreScreen #score-note { color: $text-muted; margin-top: 1; }
+    """
+    BINDINGS = [Binding("escape,s,q", "close", "Close", key_display="esc")]
+
+    def __init__(self, game: Game) -> None:
+        super().__init__()
+        self.game = game
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll() as box:
+            box.border_title = f"The score, {self.game.quarter}"
+            box.border_subtitle = "esc close"
+            yield ScorePanel(id="score-parts")
+            yield Static(score_note(self.game), id="score-note")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(ScorePanel).show(self.game.score_breakdown(), self.game.meters["score"])
+
+    def action_close(self) -> None:
+        self.dismiss(None)
