@@ -107,9 +107,8 @@ class FreeMarketeer(Persona):
         c.want("anti_smuggling:off", gap >= 16)
         c.want("b30a_licence:licensed", (gap > 24) & keen)
         c.want("summit", (m["tension"] > 50) & keen)
-        # markets, not mandates: private capex while the boom is sound, CHIPS money for fabs at home
+        # markets, not mandates: private capex while the boom is sound (no subsidies: they misallocate)
         c.want("stargate_tranche", (m["bubble_risk"] < 55) & keen)
-        c.want("chip_subsidy", keen)
 
 
 # ----------------------------------------------------------------------------- China
