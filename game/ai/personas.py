@@ -107,8 +107,8 @@ class FreeMarketeer(Persona):
         c.want("anti_smuggling:off", gap >= 16)
         c.want("b30a_licence:licensed", (gap > 24) & keen)
         c.want("summit", (m["tension"] > 50) & keen)
-        # markets, not mandates: private capex while the boom is sound (no subsidies: they misallocate)
-        c.want("stargate_tranche", (m["bubble_risk"] < 55) & keen)
+        # markets, not mandates: private capex (Jevons: cheaper compute grows demand, 000), no subsidies
+        c.want("stargate_tranche")
 
 
 # ----------------------------------------------------------------------------- China
