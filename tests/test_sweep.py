@@ -204,6 +204,7 @@ def test_local_pool_matches_in_process(oat, monkeypatch, threaded):
     assert as_json(sweep([HUAWEI], workers=2, **SMALL)) == as_json(oat)
 
 
+@pytest.mark.slow  # starts a local Dask cluster: ~2.5 s (the default run keeps under 60 s)
 def test_dask_cluster_matches_in_process(oat):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(

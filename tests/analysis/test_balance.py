@@ -256,6 +256,7 @@ def test_report_json_is_plain_json():
     }
 
 
+@pytest.mark.slow
 def test_tournament_can_add_each_sides_best_fixed_plan():
     res = tmod.tournament(SCENARIO, games=30, planner_games=0, seed=2, fixed_plan_games=30)
     rows = {c["us"] for c in res["cells"]}
@@ -369,6 +370,7 @@ def _check_json(capsys, monkeypatch, rep: Report) -> None:
     assert js["failed"] == sum(not c.passed for c in rep.checks)
 
 
+@pytest.mark.slow
 def test_balance_at_30_games_report_verdict_and_json(capsys, monkeypatch):
     """One real run (so the file stays fast under xdist), checked three ways."""
     code, out, err, rep = _run30()
