@@ -210,10 +210,10 @@ def _drain_us_capital(g):
     assert g.meters["us_political_capital"] == pytest.approx(DRAINED)
 
 
-def _three_subsidy_rounds(g):
-    for _ in range(3):
+def _two_subsidy_rounds(g):
+    for _ in range(2):
         g.play_turn({"us": ["chip_subsidy"]})
-    assert g.policy()["subsidy"] == 3
+    assert g.policy()["subsidy"] == 2
 
 
 ILLEGAL = [
@@ -246,7 +246,7 @@ ILLEGAL = [
     ),
     ("stance already current", None, {"us": ["h200_exports:deny"]}, ["deny", "already"]),
     ("china stance already current", None, {"china": ["h200_imports:open"]}, ["open", "already"]),
-    ("requirement unmet", _three_subsidy_rounds, {"us": ["chip_subsidy"]}, ["three rounds"]),
+    ("requirement unmet", _two_subsidy_rounds, {"us": ["chip_subsidy"]}, ["two rounds"]),
     ("unknown side", None, {"eu": ["rasa_push"]}, ["unknown side", "eu"]),
     ("not a dict", None, ["rasa_push"], ["dict"]),
     # a legal US move does not get through when China's list is illegal
@@ -272,10 +272,10 @@ def test_illegal_moves_raise_and_change_nothing(name, setup, moves, words):
 
 def test_illegal_moves_are_not_in_legal_moves():
     g = new_game(seed=7)
-    _three_subsidy_rounds(g)
+    _two_subsidy_rounds(g)
     assert "chip_subsidy" not in {m.id for m in g.legal_moves("us")}
     sub = next(m for m in g.moves("us") if m.id == "chip_subsidy")
-    assert not sub.legal and "three rounds" in sub.reason
+    assert not sub.legal and "two rounds" in sub.reason
     _drain = new_game(seed=7)
     _drain_us_capital(_drain)
     for m in _drain.legal_moves("us"):
