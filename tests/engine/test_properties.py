@@ -55,9 +55,9 @@ def check_invariants(g, gd) -> None:
     assert g.meters["nvidia_cn_share"] + g.meters["huawei_cn_share"] <= 100 + 1e-6
 
 
-# the scenarios that only extend 2025-deepseek-shock (longer, or with the full ban) run under
-# `slow`; the default run keeps the two base worlds
-_DERIVED = ("long-game", "calib-full-ban")
+# the scenarios that only extend 2025-deepseek-shock (longer, or with the full ban) or are derived
+# from the backtest (2026-h200-thaw) run under `slow`; the default run keeps the two base worlds
+_DERIVED = ("long-game", "calib-full-ban", "2026-h200-thaw")
 SCENARIO_PARAMS = [
     pytest.param(s, marks=pytest.mark.slow) if s in _DERIVED else s for s in SCENARIOS
 ]
