@@ -17,11 +17,12 @@ from pathlib import Path
 
 import numpy as np
 
-from game.ai import PERSONAS, Hold, agent_policy, agent_rng, make_agent
+from game.ai import PERSONAS, Hold, Mixture, agent_policy, agent_rng, make_agent
 from game.engine import model
 from game.engine.data import (
     SIDES,
     GameData,
+    capital_lever,
     check_fields,
     data_dir,
     did_you_mean,
@@ -148,23 +149,15 @@ def _index(obs) -> np.ndarray:
     return off + np.arange(obs.n)
 
 
-class Rotation:
+class Rotation(Mixture):
     """The opposing mix: game i of a run is played by agents[i mod k] (each with its own dice)."""
 
     def __init__(self, side: str, agents: list, name: str = "mix"):
-        self.side, self.agents, self.name = side, agents, name
-
-    def reset(self, n: int) -> None:
-        for a in self.agents:
-            a.reset(n)
+        super().__init__(side, agents, name)
 
     def act(self, obs, rng) -> np.ndarray:
-        who = _index(obs) % len(self.agents)
-        out = None
-        for i, a in enumerate(self.agents):
-            ch = a.act(obs, rng)
-            out = ch if out is None else np.where((who == i)[:, None], ch, out)
-        return out
+        self.assign = _index(obs) % len(self.agents)
+        return super().act(obs, rng)
 
 
 class Switch:
@@ -416,7 +409,7 @@ def _affordable(gd: GameData, traces: list[Trace], side: str) -> dict:
     persona games and quarters of capital at the quarter's start ÷ the median price of its moves."""
     costs = [o.cost for m in gd.moves if m.side == side for o in m.options if o.cost > 0]
     price = float(np.median(costs))
-    cap = f"{'us' if side == 'us' else 'cn'}_political_capital"
+    cap = capital_lever(side)
     vals = []
     for tr in traces:
         rows = tr.meters[cap][1:-1]  # quarters 2 .. T (capital at the start of each)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from game.ai import PERSONAS, agent_policy, agent_rng, make_agent
+from game.ai import PERSONAS, make_agent
 from game.analysis.balance import (
     RESULT_OF,
     Design,
@@ -23,31 +23,22 @@ from game.analysis.balance import (
     plan_text,
     play_side,
 )
+from game.analysis.balance import (
+    play as run_agents,
+)
 from game.engine.data import SIDES, GameData, load_data, other_side
-from game.engine.runner import Trace, run
+from game.engine.runner import Trace
 
 BALANCE_LIMIT = 0.80
 FIXED = "best fixed plan"  # the row (US) or column (China) of each side's best fixed plan
-
-
-def _run(us, china, scenario: str, games: int, seed: int, gd: GameData) -> Trace:
-    return run(
-        scenario,
-        agent_policy(us, agent_rng(seed, "us")),
-        agent_policy(china, agent_rng(seed, "china")),
-        games,
-        seed,
-        gd,
-        record=False,
-    )
 
 
 def play(
     us: str, china: str, scenario: str, games: int, seed: int, gd: GameData
 ) -> dict[str, float]:
     """Win rates of one pairing over `games` seeded games."""
-    return _run(
-        make_agent(us, "us"), make_agent(china, "china"), scenario, games, seed, gd
+    return run_agents(
+        gd, scenario, make_agent(us, "us"), make_agent(china, "china"), games, seed
     ).win_rates()
 
 
@@ -84,7 +75,7 @@ def tournament(
     for u, c, n in pairs:
         if progress:
             progress(f"{u} vs {c} ({n} games)")
-        tr = _run(make_agent(u, "us"), make_agent(c, "china"), scenario, n, seed, gd)
+        tr = run_agents(gd, scenario, make_agent(u, "us"), make_agent(c, "china"), n, seed)
         results[u, c] = tr.result
         cells.append(_cell(u, c, tr))
     personas = [x for x in cells if x["us"] in PERSONAS["us"] and x["china"] in PERSONAS["china"]]
