@@ -39,6 +39,7 @@ DESIGN_SCENARIOS = ("2025-deepseek-shock", "long-game")
 TARGET_KEYS = (
     "choices_share_min",
     "dice_share_max",
+    "pairing_max",
     "move_value_max",
     "move_worth_min",
     "trade_vs_industry_min",
@@ -690,6 +691,12 @@ def verdict(rep: Report, design: Design, gd: GameData) -> list[Check]:
         checks.append(Check(f"{sc}: dice's share of score variance",
                             sp["dice"] <= T("dice_share_max"),
                             f"{sp['dice']:.0%}", f"<= {T('dice_share_max'):.0%}"))  # fmt: skip
+        top_cell = max(mx["cells"], key=lambda c: max(c["us_wins"], c["china_wins"]))
+        top_win = max(top_cell["us_wins"], top_cell["china_wins"])
+        checks.append(Check(f"{sc}: the most one-sided persona pairing",
+                            top_win <= T("pairing_max"),
+                            f"{top_cell['us']} vs {top_cell['china']} {top_win:.0%}",
+                            f"<= {T('pairing_max'):.0%}"))  # fmt: skip
         for side in SIDES:
             rows = res["values"][side]["rows"]
             top = max(rows, key=lambda r: r["mix"]["win"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from game.analysis.tournament import matrix_text, tournament
+from game.analysis.tournament import BALANCE_LIMIT, matrix_text, tournament
 from game.cli import main
 
 
@@ -58,7 +58,7 @@ def test_tournament_matrix_and_verdict():
         assert abs(c["us_wins"] + c["china_wins"] + c["draw_wins"] - 1) < 1e-9
     top = max(max(c["us_wins"], c["china_wins"]) for c in res["cells"])
     assert res["worst"]["wins"] == top
-    assert res["balanced"] == (top <= 0.8)
+    assert res["balanced"] == (top <= BALANCE_LIMIT)
     assert res["balanced"], matrix_text(res)
     text = matrix_text(res)
     assert "hawk" in text and "efficiency-first" in text

@@ -120,7 +120,9 @@ def briefing_at(size, keys=()) -> str:
                 await pilot.press(*keys)
             await pilot.pause()
             await pilot.pause()
-            seen["text"] = " ".join(text_of(app.screen.query_one("#briefing", Static), 200).split())
+            seen["text"] = " ".join(
+                text_of(app.screen.query_one("#briefing", Static), 1000).split()
+            )
 
     asyncio.run(main())
     return seen["text"]
