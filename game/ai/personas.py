@@ -83,11 +83,12 @@ class Dealmaker(Persona):
         c.want("h200_exports:case_by_case", gap >= 16)
         c.want("tariffs:normal", m["tension"] > 75)
         c.want("tariffs:raised", (m["tension"] < 35) & keen)
+        # Stargate, then the cloud loophole, then subsidised fabs; enforcement last
         c.want("stargate_tranche", (m["bubble_risk"] < 70) & keen)
-        c.want("b30a_licence:licensed", (m["bubble_risk"] > 55) & (gap > 24) & keen)
-        c.want("anti_smuggling:on", keen)
         c.want("rasa_push", (gap < 12) & keen)
         c.want("chip_subsidy", keen)
+        c.want("b30a_licence:licensed", (m["bubble_risk"] > 55) & (gap > 24) & keen)
+        c.want("anti_smuggling:on", keen)
 
 
 class FreeMarketeer(Persona):

@@ -32,10 +32,10 @@ WIN_BONUS = 30.0
 
 
 # the planner's own line after the first quarter of a rollout, by side (priority order)
-# (issue 11, with two money-sized subsidy rounds at most: Stargate, RASA, location verification
-# gives planner vs pragmatist 0.580 of 200 games at seed 2025; subsidies first 0.545, Stargate,
-# RASA then subsidies 0.545, RASA first 0.535)
-FOLLOW = {"us": ("stargate_tranche", "rasa_push", "anti_smuggling:on"), "china": ()}
+# (issue 11, under the design-lab score weights: Stargate, RASA, then subsidies gives planner vs
+# pragmatist 0.785 of 200 games at seed 2025; subsidies first 0.770; RASA first 0.765; Stargate,
+# RASA, location verification 0.775; all four 0.755)
+FOLLOW = {"us": ("stargate_tranche", "rasa_push", "chip_subsidy"), "china": ()}
 
 
 class Line:
