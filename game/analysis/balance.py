@@ -678,85 +678,107 @@ def _best_of(rows: list[dict], moves: Iterable[str]) -> tuple[str, float]:
     return r["move"] + (" (once)" if r["once"] else ""), r["mix"]["win"]
 
 
+def _matrix_checks(sc: str, mx: dict, T) -> list[Check]:
+    """The variance split and the most one-sided pairing of one scenario's persona matrix."""
+    checks: list[Check] = []
+    sp = mx["split"]
+    checks.append(Check(f"{sc}: choices' share of score variance",
+                        sp["choices"] >= T("choices_share_min"),
+                        f"{sp['choices']:.0%}", f">= {T('choices_share_min'):.0%}"))  # fmt: skip
+    checks.append(Check(f"{sc}: dice's share of score variance",
+                        sp["dice"] <= T("dice_share_max"),
+                        f"{sp['dice']:.0%}", f"<= {T('dice_share_max'):.0%}"))  # fmt: skip
+    top_cell = max(mx["cells"], key=lambda c: max(c["us_wins"], c["china_wins"]))
+    top_win = max(top_cell["us_wins"], top_cell["china_wins"])
+    checks.append(Check(f"{sc}: the most one-sided persona pairing",
+                        top_win <= T("pairing_max"),
+                        f"{top_cell['us']} vs {top_cell['china']} {top_win:.0%}",
+                        f"<= {T('pairing_max'):.0%}"))  # fmt: skip
+    return checks
+
+
+def _move_checks(sc: str, side: str, rows: list[dict], design: Design, worth: dict) -> list[Check]:
+    """One side's move values: the strongest move, the debate (trade vs industry, each case);
+    records in `worth` each move's best significant value (for the every-move check)."""
+    T = design.value
+    checks: list[Check] = []
+    top = max(rows, key=lambda r: r["mix"]["win"])
+    checks.append(Check(f"{sc}: {side}'s strongest single move",
+                        top["mix"]["win"] <= T("move_value_max"),
+                        f"{top['move']} {top['mix']['win']:+.1f} pts",
+                        f"<= +{T('move_value_max'):g} pts vs the mix"))  # fmt: skip
+    for r in rows:
+        best = max([r["mix"], *r["vs"].values()], key=lambda v: v["win"] - 2 * v["win_se"])
+        key = r["move"]
+        ok = _sig(best, T("move_worth_min"))
+        worth[key] = max(worth.get(key, -math.inf), best["win"] if ok else -math.inf)
+    g = design.groups[side]
+    tm, tv = _best_of(rows, g["trade"])
+    im, iv = _best_of(rows, g["industry"])
+    ratio = tv / iv if iv > 0 else (math.inf if tv > 0 else 0.0)
+    checks.append(Check(f"{sc}: {side}'s best trade move vs best industrial move",
+                        ratio >= T("trade_vs_industry_min"),
+                        f"{tm} {tv:+.1f} vs {im} {iv:+.1f} ({ratio:.2f})",
+                        f">= {T('trade_vs_industry_min'):g}x"))  # fmt: skip
+    for case, moves in g["cases"].items():
+        pick = [r for r in rows if r["move"] in moves]
+        ok = [(r["move"], o, v) for r in pick for o, v in [("mix", r["mix"]), *r["vs"].items()]
+              if _sig(v, T("case_worth_min"))]  # fmt: skip
+        best = max(ok, key=lambda x: x[2]["win"]) if ok else None
+        checks.append(Check(f"{sc}: {side}: the {case} case is winnable", bool(ok),
+                            f"{best[0]} vs {best[1]} {best[2]['win']:+.1f}" if best else "none",
+                            f"a move >= +{T('case_worth_min'):g} pts (2 SE)"))  # fmt: skip
+    return checks
+
+
+def _play_checks(sc: str, side: str, res: dict, T) -> list[Check]:
+    """One side's early endings, capital, agency by phase, fixed plans and planner."""
+    checks: list[Check] = []
+    rows = res["values"][side]["rows"]
+    mx = res["matrix"]
+    early = max(rows, key=lambda r: r["early"])
+    checks.append(Check(f"{sc}: {side}'s early ending under any one move",
+                        early["early"] <= T("early_end_move_max"),
+                        f"{early['move']} {early['early']:.0%}",
+                        f"<= {T('early_end_move_max'):.0%}"))  # fmt: skip
+    e = mx["early"][side]
+    checks.append(Check(f"{sc}: {side}'s early ending in persona games",
+                        T("early_end_min") <= e <= T("early_end_max"), f"{e:.1%}",
+                        f"{T('early_end_min'):.0%}-{T('early_end_max'):.0%}"))  # fmt: skip
+    a = mx["affordable"][side]
+    checks.append(Check(f"{sc}: {side}'s moves affordable in a typical quarter",
+                        a["moves"] >= T("affordable_moves_min"),
+                        f"{a['moves']:.1f} ({a['capital']:.0f} capital / {a['price']:.0f})",
+                        f">= {T('affordable_moves_min'):g}"))  # fmt: skip
+    ag = res["agency"][side]
+    ls = ag["late_share"]
+    checks.append(Check(f"{sc}: {side}'s late share of the best-worst spread",
+                        ls >= T("late_share_min"),
+                        f"{ls:.0%} ({ag['best']} vs {ag['worst']}: {ag['spread']:+.1f})",
+                        f">= {T('late_share_min'):.0%}"))  # fmt: skip
+    fp = res["plans"][side]["best"]
+    checks.append(Check(f"{sc}: {side}'s best fixed plan vs its best persona",
+                        fp["worst_margin"] <= T("fixed_plan_margin_max"),
+                        f"{fp['plan']}: worst margin {fp['worst_margin']:+.1f} pts",
+                        f"<= {T('fixed_plan_margin_max'):+g} pts"))  # fmt: skip
+    pv = res["planner"][side]
+    checks.append(Check(f"{sc}: planner vs {side}'s best fixed plan",
+                        pv["share"] >= T("planner_vs_plan_min"),
+                        f"{pv['share']:.0%} of {pv['planner_wins'] + pv['plan_wins']} decided",
+                        f">= {T('planner_vs_plan_min'):.0%}"))  # fmt: skip
+    return checks
+
+
 def verdict(rep: Report, design: Design, gd: GameData) -> list[Check]:
     T = design.value
     checks: list[Check] = []
     worth: dict[str, dict[str, float]] = {s: {} for s in SIDES}
     for sc, res in rep.results.items():
-        mx = res["matrix"]
-        sp = mx["split"]
-        checks.append(Check(f"{sc}: choices' share of score variance",
-                            sp["choices"] >= T("choices_share_min"),
-                            f"{sp['choices']:.0%}", f">= {T('choices_share_min'):.0%}"))  # fmt: skip
-        checks.append(Check(f"{sc}: dice's share of score variance",
-                            sp["dice"] <= T("dice_share_max"),
-                            f"{sp['dice']:.0%}", f"<= {T('dice_share_max'):.0%}"))  # fmt: skip
-        top_cell = max(mx["cells"], key=lambda c: max(c["us_wins"], c["china_wins"]))
-        top_win = max(top_cell["us_wins"], top_cell["china_wins"])
-        checks.append(Check(f"{sc}: the most one-sided persona pairing",
-                            top_win <= T("pairing_max"),
-                            f"{top_cell['us']} vs {top_cell['china']} {top_win:.0%}",
-                            f"<= {T('pairing_max'):.0%}"))  # fmt: skip
+        checks += _matrix_checks(sc, res["matrix"], T)
         for side in SIDES:
             rows = res["values"][side]["rows"]
-            top = max(rows, key=lambda r: r["mix"]["win"])
-            checks.append(Check(f"{sc}: {side}'s strongest single move",
-                                top["mix"]["win"] <= T("move_value_max"),
-                                f"{top['move']} {top['mix']['win']:+.1f} pts",
-                                f"<= +{T('move_value_max'):g} pts vs the mix"))  # fmt: skip
-            for r in rows:
-                best = max([r["mix"], *r["vs"].values()], key=lambda v: v["win"] - 2 * v["win_se"])
-                key = r["move"]
-                ok = _sig(best, T("move_worth_min"))
-                worth[side][key] = max(
-                    worth[side].get(key, -math.inf), best["win"] if ok else -math.inf
-                )
-            g = design.groups[side]
-            tm, tv = _best_of(rows, g["trade"])
-            im, iv = _best_of(rows, g["industry"])
-            ratio = tv / iv if iv > 0 else (math.inf if tv > 0 else 0.0)
-            checks.append(Check(f"{sc}: {side}'s best trade move vs best industrial move",
-                                ratio >= T("trade_vs_industry_min"),
-                                f"{tm} {tv:+.1f} vs {im} {iv:+.1f} ({ratio:.2f})",
-                                f">= {T('trade_vs_industry_min'):g}x"))  # fmt: skip
-            for case, moves in g["cases"].items():
-                pick = [r for r in rows if r["move"] in moves]
-                ok = [(r["move"], o, v) for r in pick for o, v in [("mix", r["mix"]), *r["vs"].items()]
-                      if _sig(v, T("case_worth_min"))]  # fmt: skip
-                best = max(ok, key=lambda x: x[2]["win"]) if ok else None
-                checks.append(Check(f"{sc}: {side}: the {case} case is winnable", bool(ok),
-                                    f"{best[0]} vs {best[1]} {best[2]['win']:+.1f}" if best else "none",
-                                    f"a move >= +{T('case_worth_min'):g} pts (2 SE)"))  # fmt: skip
-            early = max(rows, key=lambda r: r["early"])
-            checks.append(Check(f"{sc}: {side}'s early ending under any one move",
-                                early["early"] <= T("early_end_move_max"),
-                                f"{early['move']} {early['early']:.0%}",
-                                f"<= {T('early_end_move_max'):.0%}"))  # fmt: skip
-            e = mx["early"][side]
-            checks.append(Check(f"{sc}: {side}'s early ending in persona games",
-                                T("early_end_min") <= e <= T("early_end_max"), f"{e:.1%}",
-                                f"{T('early_end_min'):.0%}-{T('early_end_max'):.0%}"))  # fmt: skip
-            a = mx["affordable"][side]
-            checks.append(Check(f"{sc}: {side}'s moves affordable in a typical quarter",
-                                a["moves"] >= T("affordable_moves_min"),
-                                f"{a['moves']:.1f} ({a['capital']:.0f} capital / {a['price']:.0f})",
-                                f">= {T('affordable_moves_min'):g}"))  # fmt: skip
-            ag = res["agency"][side]
-            ls = ag["late_share"]
-            checks.append(Check(f"{sc}: {side}'s late share of the best-worst spread",
-                                ls >= T("late_share_min"),
-                                f"{ls:.0%} ({ag['best']} vs {ag['worst']}: {ag['spread']:+.1f})",
-                                f">= {T('late_share_min'):.0%}"))  # fmt: skip
-            fp = res["plans"][side]["best"]
-            checks.append(Check(f"{sc}: {side}'s best fixed plan vs its best persona",
-                                fp["worst_margin"] <= T("fixed_plan_margin_max"),
-                                f"{fp['plan']}: worst margin {fp['worst_margin']:+.1f} pts",
-                                f"<= {T('fixed_plan_margin_max'):+g} pts"))  # fmt: skip
-            pv = res["planner"][side]
-            checks.append(Check(f"{sc}: planner vs {side}'s best fixed plan",
-                                pv["share"] >= T("planner_vs_plan_min"),
-                                f"{pv['share']:.0%} of {pv['planner_wins'] + pv['plan_wins']} decided",
-                                f">= {T('planner_vs_plan_min'):.0%}"))  # fmt: skip
+            checks += _move_checks(sc, side, rows, design, worth[side])
+            checks += _play_checks(sc, side, res, T)
     for side in SIDES:
         dead = sorted(k for k, v in worth[side].items() if v == -math.inf)
         checks.append(Check(f"{side}: every move worth playing somewhere", not dead,
