@@ -46,3 +46,12 @@ def sparkline(values: list[float], width: int = 12) -> str:
     if hi - lo < 1e-12:
         return BLOCKS[3] * len(vals)
     return "".join(BLOCKS[int((v - lo) / (hi - lo) * (len(BLOCKS) - 1))] for v in vals)
+
+
+def score(points: float, short: bool = False) -> str:
+    """Score points labelled with the side they favour: 'US +3.6', 'China +1.3' ('CN +1.3' when
+    `short`, for table cells), 'even 0.0'. The score is US-positive; this is its one convention."""
+    from game.engine.api import lead_text
+
+    text = lead_text(points)
+    return text.replace("China", "CN") if short else text

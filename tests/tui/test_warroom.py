@@ -31,12 +31,12 @@ def test_play_a_quarter_as_the_us_with_preview_report_and_save(tmp_path):
     async def play(app, pilot):
         assert isinstance(app.screen, WarRoom)
         await choose(app, pilot, "chip_subsidy")
-        detail = str(app.screen.query_one("#detail").render())
-        assert "Preview" in detail and "gap (mo)" in detail  # the worker's spread arrived
+        detail = app.screen.query_one("#detail").text
+        assert "Score vs holding" in detail and "gap (mo)" in detail  # the worker's spread arrived
         assert app.screen.chosen["us"] == ["chip_subsidy"]
         gd = app.session.game.data
         cost = gd.moves[gd.move_index["chip_subsidy"]].options[0].cost
-        assert f"capital left: {60 - cost:g}" in str(app.screen.query_one("#plan").render())
+        assert f"{60 - cost:g} of 60 political capital left" in str(app.screen.query_one("#plan").render())
         await pilot.press("e")
         await settle(app, pilot)
         assert isinstance(app.screen, ReportScreen)
@@ -83,7 +83,7 @@ def test_illegal_and_unaffordable_moves_are_refused_with_the_reason(tmp_path):
     async def play(app, pilot):
         await choose(app, pilot, "h200_exports:deny")  # already the policy
         assert app.screen.chosen["us"] == []
-        detail = str(app.screen.query_one("#detail").render())
+        detail = app.screen.query_one("#detail").text
         assert "already the policy" in detail
         await choose(app, pilot, "b30a_licence:licensed")  # 30
         await choose(app, pilot, "h200_exports:open")  # 25: 55 of 60

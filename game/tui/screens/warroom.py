@@ -19,6 +19,8 @@ from game.tui.screens.prompt import HandOverScreen
 from game.tui.session import Session, side_name
 from game.tui.widgets.meters import MeterTable
 from game.tui.widgets.moves import Entry, MovePicker
+from game.tui.widgets.plan import PlanPanel
+from game.tui.widgets.preview import PreviewPanel
 from game.tui.widgets.race import RacePanel
 
 
@@ -26,11 +28,14 @@ class WarRoom(Screen):
     BINDINGS = [
         Binding("e", "end_quarter", "End quarter"),
         Binding("s", "score", "Score"),
-        Binding("a", "advisors", "Advisors"),
-        Binding("c", "clear", "Clear moves"),
+        Binding("g", "chart", "Chart"),
+        Binding("o", "outlook", "Laws"),
+        Binding("a", "advisors", "Advice"),
+        Binding("u", "take_back", "Undo"),
+        Binding("c", "clear", "Clear moves", show=False),
         Binding("ctrl+s", "save", "Save"),
-        Binding("l", "load", "Load"),
-        Binding("question_mark,f1", "help", "Help"),
+        Binding("l", "load", "Load", show=False),
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
 
@@ -48,13 +53,21 @@ class WarRoom(Screen):
         yield Header()
         with Horizontal(id="main"):
             with Vertical(id="left"):
-                yield MeterTable(id="meters")
+                meters = MeterTable(id="meters")
+                meters.border_title = "Meters"
+                meters.border_subtitle = "g: chart"
+                yield meters
                 yield Static(id="why", classes="panel")
             yield RacePanel(id="race", classes="panel")
             with Vertical(id="right"):
-                yield Static(id="plan", classes="panel")
-                yield MovePicker(id="moves")
-                yield Static(id="detail", classes="panel")
+                yield PlanPanel(id="plan")
+                moves = MovePicker(id="moves")
+                moves.border_title = "Moves"
+                moves.border_subtitle = "enter: add/remove"
+                yield moves
+                preview = PreviewPanel(id="detail", classes="panel")
+                preview.border_title = "Preview"
+                yield preview
         yield RichLog(id="news", markup=True, wrap=True)
         yield Footer()
 
@@ -67,31 +80,44 @@ class WarRoom(Screen):
             f"You lead {side_name(self.session.side)} against {self.session.opponent_title()}. "
             "Choose moves on the right (enter), then press [b]e[/b] to end the quarter."
         )
-        self.query_one("#detail", Static).update(
-            "[dim]Highlight a move (↑/↓) to see its cost, sources and a preview of its effect; "
-            "enter adds it to this quarter's plan.[/dim]"
+        self.query_one("#detail", PreviewPanel).hint(
+            "Highlight a move (↑/↓) to see its cost, sources and a preview of its effect; "
+            "enter adds it to this quarter's plan."
         )
         self.query_one("#moves", MovePicker).focus()
         self.on_resize()
 
+    @property
+    def narrow(self) -> bool:
+        return self.size.width < 110
+
+    @property
+    def meter_mode(self) -> str:
+        """The meters table's columns for this width: short names at 80 columns, a trend at 140."""
+        return "short" if self.narrow else "trend" if self.size.width >= 140 else "full"
+
     def on_resize(self, event=None) -> None:
-        narrow = self.size.width < 110
-        self.set_class(narrow, "narrow")
-        # 80 columns: the keys need the room of the footer's "^p palette" (ctrl+p still opens it)
-        self.query_one(Footer).show_command_palette = not narrow
+        self.set_class(self.narrow, "narrow")
+        self.set_class(self.size.height < 32, "short")
+        self.set_class(self.meter_mode == "trend", "trend")
+        # the keys need the room of the footer's "^p palette" (ctrl+p still opens it)
+        self.query_one(Footer).show_command_palette = False
+        if self.is_mounted:
+            self.query_one("#meters", MeterTable).show(self.session, self.meter_mode)
 
     # -- rendering
     def refresh_all(self) -> None:
         s = self.session
         g = s.game
-        self.title = f"G2 · {g.quarter}"
+        # the title carries the score, so it is in view whatever the meters table shows
+        self.title = f"G2 · {g.quarter} · Score {fmt.score(g.meters['score'])}"
         who = side_name(self.acting)
         self.sub_title = (
             f"{who} to move · vs {s.opponent_title()}"
             if not s.hotseat
             else f"hot-seat: {who} to move"
         )
-        self.query_one("#meters", MeterTable).show(s)
+        self.query_one("#meters", MeterTable).show(s, self.meter_mode)
         self.query_one("#race", RacePanel).show(s, self.acting)
         self.show_plan()
         self.query_one("#moves", MovePicker).show(g.moves(self.acting), self.chosen[self.acting])
@@ -105,11 +131,10 @@ class WarRoom(Screen):
         return sum(by_key[k].cost for k in self.chosen[self.acting] if k in by_key)
 
     def show_plan(self) -> None:
-        mine = self.chosen[self.acting]
-        left = self.capital() - self.spent()
-        self.query_one("#plan", Static).update(
-            f"[b]{side_name(self.acting)} this quarter:[/b] {', '.join(mine) or 'hold'}\n"
-            f"political capital left: {left:.0f} of {self.capital():.0f}"
+        by_key = self.query_one("#moves", MovePicker).by_key
+        mine = [(by_key[k].label, by_key[k].cost) for k in self.chosen[self.acting] if k in by_key]
+        self.query_one("#plan", PlanPanel).show(
+            side_name(self.acting), mine, self.capital(), self.spent()
         )
 
     def show_why(self, meter: str) -> None:
@@ -128,22 +153,6 @@ class WarRoom(Screen):
             lines.append(f"[dim]source: {spec.source}[/dim]")
         self.query_one("#why", Static).update("\n".join(lines))
 
-    def show_detail(self, e: Entry, preview: str = "[dim]previewing…[/dim]") -> None:
-        mv = e.move
-        state = f"now: {mv.current}" if mv.current else ""
-        lines = [
-            f"[b]{mv.name}{': ' + e.option if e.option else ''}[/b]  cost {e.cost:g}  {state}",
-            mv.description,
-        ]
-        if not e.legal:
-            lines.append(f"[red]Not available: {e.reason}[/red]")
-        if mv.covert:
-            lines.append("[dim]covert: hidden from the other side until exposed[/dim]")
-        more = f" +{len(mv.sources) - 2}" if len(mv.sources) > 2 else ""
-        lines.append(f"[dim]sources: {', '.join(mv.sources[:2])}{more}[/dim]")
-        lines.append(preview)
-        self.query_one("#detail", Static).update("\n".join(lines))
-
     # -- events from widgets
     def on_meter_table_highlighted(self, msg: MeterTable.Highlighted) -> None:
         self.show_why(msg.meter)
@@ -154,11 +163,9 @@ class WarRoom(Screen):
 
     def on_move_picker_highlighted(self, msg: MovePicker.Highlighted) -> None:
         self.entry = msg.entry
-        self.show_detail(msg.entry)
+        self.query_one("#detail", PreviewPanel).show_move(msg.entry)
         if msg.entry.legal:
             self.run_preview(msg.entry.key)
-        else:
-            self.show_detail(msg.entry, "")
 
     def on_move_picker_toggled(self, msg: MovePicker.Toggled) -> None:
         e = msg.entry
@@ -174,7 +181,7 @@ class WarRoom(Screen):
                 mine.remove(k)
             if self.spent() + e.cost > self.capital() + 1e-9:
                 self.notify(
-                    f"Not enough political capital for {e.key} ({e.cost:g}); "
+                    f"Not enough political capital for {e.label} ({e.cost:g}); "
                     f"{self.capital() - self.spent():.0f} left",
                     severity="warning",
                 )
@@ -195,15 +202,9 @@ class WarRoom(Screen):
     def on_preview_ready(self, msg: PreviewReady) -> None:
         if self.entry is None or self.entry.key != msg.key:
             return
-        gd = self.session.game.data
-        lines = ["[b]Preview[/b]: change over 4 quarters, p10…p90, and the median vs holding"]
-        for sp in msg.spreads:
-            spec = gd.meters[sp.meter]
-            lo, hi = (fmt.change(v, spec.fmt) for v in (sp.with_move[0], sp.with_move[2]))
-            lines.append(
-                f" {spec.short:11s}{lo:>7s}…{hi:<7s}[b]{fmt.change(sp.effect, spec.fmt):>6s}[/b]"
-            )
-        self.show_detail(self.entry, "\n".join(lines))
+        g = self.session.game
+        left = min(forecast.PREVIEW_QUARTERS, g.data.scenarios[g.scenario].quarters - len(g.history))
+        self.query_one("#detail", PreviewPanel).show_forecast(g.data, msg.spreads, self.acting, left)
 
     # -- actions
     def check_action(self, action: str, parameters) -> bool | None:
@@ -226,7 +227,7 @@ class WarRoom(Screen):
             return
         self.busy = True
         self.refresh_bindings()
-        self.query_one("#plan", Static).update("[b]Resolving the quarter…[/b]")
+        self.query_one("#plan", PlanPanel).busy()
         self.resolve_quarter()
 
     @work(thread=True, exclusive=True, group="turn")

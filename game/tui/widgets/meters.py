@@ -25,30 +25,43 @@ class MeterTable(DataTable):
 
         meter: str
 
+    mode: str | None = None  # the column set in use: "short" names, "full" names, full + "trend"
+
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = True
-        # fixed widths: the first quarter's "·" must not size the change column for the whole game
-        self.add_column("meter", key="meter", width=22)
-        self.add_column("value", key="value", width=8)
-        self.add_column("Δ", key="delta", width=7)
-        self.add_column("trend", key="hist", width=5)
 
-    def show(self, session: Session) -> None:
+    def _columns(self, mode: str) -> None:
+        """Fixed widths (the first quarter's "·" must not size the change column for the whole
+        game), wide enough for the longest value ('CN +12.4', '−1.23M')."""
+        if self.mode == mode:
+            return
+        self.clear(columns=True)
+        self.mode = mode
+        self.add_column("meter", key="meter", width=12 if mode == "short" else 23)
+        self.add_column("now", key="value", width=8)
+        self.add_column("Δ quarter", key="delta", width=9)
+        if mode == "trend":
+            self.add_column("trend", key="hist", width=5)
+
+    def show(self, session: Session, mode: str = "full") -> None:
+        """Every meter's row; `mode` picks the columns ("short", "full" or "trend")."""
         gd = session.game.data
         hist = session.game.meter_history
         now = hist[-1]
         before = hist[-2] if len(hist) > 1 else now
         row = self.cursor_row
+        self._columns(mode)
         self.clear()
         for m, spec in gd.meters.items():  # the catalogue's order
-            self.add_row(
-                spec.name,
-                fmt.value(now[m], spec.fmt),
-                fmt.change(now[m] - before[m], spec.fmt),
-                fmt.sparkline([h[m] for h in hist], 5),
-                key=m,
-            )
+            d = now[m] - before[m]
+            if m == "score":  # the one score convention: the side a number favours
+                cells = [fmt.score(now[m], short=True), fmt.score(d, short=True) if d else "·"]
+            else:
+                cells = [fmt.value(now[m], spec.fmt), fmt.change(d, spec.fmt)]
+            if mode == "trend":
+                cells.append(fmt.sparkline([h[m] for h in hist], 5))
+            self.add_row(spec.short if mode == "short" else spec.name, *cells, key=m)
         if self.row_count:
             self.move_cursor(row=min(max(row, 0), self.row_count - 1))
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.table import Table
 from rich.text import Text
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -23,6 +25,12 @@ class Entry:
     cost: float
     legal: bool
     reason: str
+    option_label: str = ""
+
+    @property
+    def label(self) -> str:
+        """The move in words: 'H200 export policy: case-by-case review', 'Push RASA'."""
+        return self.move.name + (f": {self.option_label}" if self.option else "")
 
 
 def entries(moves: list[Move]) -> list[Entry]:
@@ -30,16 +38,30 @@ def entries(moves: list[Move]) -> list[Entry]:
     for mv in moves:
         if mv.options:
             for o in mv.options:
-                out.append(Entry(f"{mv.id}:{o.name}", mv, o.name, o.cost, o.legal, o.reason))
+                key = f"{mv.id}:{o.name}"
+                out.append(Entry(key, mv, o.name, o.cost, o.legal, o.reason, getattr(o, 'label', o.name)))  # SHIM-REMOVE
         else:
             out.append(Entry(mv.id, mv, None, mv.cost, mv.legal, mv.reason))
     return out
 
 
+def option_row(e: Entry, chosen: bool) -> Table:
+    """One option as a row: mark, words (wrapping in their own column), cost at the right edge."""
+    mark = "✓" if chosen else " " if e.legal else "✗"
+    label = e.label + (" (now)" if e.option and e.move.current == e.option else "")
+    row = Table.grid(expand=True)
+    row.add_column(width=2, no_wrap=True)
+    row.add_column(ratio=1)
+    row.add_column(justify="right", no_wrap=True)
+    style = "dim" if not e.legal else "bold" if chosen else ""
+    row.add_row(Text(mark, style), Text(label, style), Text(f" {e.cost:g}", "cyan"))
+    return row
+
+
 class MovePicker(OptionList):
     """Moves by group. Posts Highlighted(key) when the cursor moves, Toggled(key) on enter/space."""
 
-    BINDINGS = [("space", "toggle", "Choose")]
+    BINDINGS = [Binding("space", "toggle", "Choose", show=False)]
 
     @dataclass
     class Highlighted(Message):
@@ -62,17 +84,9 @@ class MovePicker(OptionList):
             if e.move.group != group:
                 group = e.move.group
                 self.add_option(Option(Text(f"── {group} ──", style="bold"), disabled=True))
-            mark = "✓" if e.key in chosen else " " if e.legal else "✗"
-            label = e.move.name + (f": {e.option}" if e.option else "")
-            if e.option and e.move.current == e.option:
-                label += " (now)"
-            text = Text(f"{mark} {label}")
-            text.append(f"  {e.cost:g}", style="cyan")
-            if not e.legal:
-                text.stylize("dim")
             self.by_key[e.key] = e
             # illegal moves stay reachable (dimmed, marked ✗) so the player can read why
-            self.add_option(Option(text, id=e.key))
+            self.add_option(Option(option_row(e, e.key in chosen), id=e.key))
         if keep is not None and self.option_count:
             self.highlighted = min(keep, self.option_count - 1)
 
