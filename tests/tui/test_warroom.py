@@ -41,7 +41,8 @@ def test_play_a_quarter_as_the_us_with_preview_report_and_save(tmp_path):
         await settle(app, pilot)
         assert isinstance(app.screen, ReportScreen)
         report = str(app.screen.query_one("#report").render())
-        assert "2025Q1" in report and "chip_subsidy" in report and "What moved" in report
+        assert "2025Q1" in report and "Chip subsidies" in report and "What moved" in report
+        assert "chip_subsidy" not in report  # words, not ids
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, WarRoom)
@@ -103,7 +104,7 @@ def test_play_as_china_against_the_planner(tmp_path):
         await pilot.press("e")
         await settle(app, pilot)
         report = str(app.screen.query_one("#report").render())
-        assert "China played:" in report and "ascend_rampup" in report
+        assert "China played:" in report and "Ascend ramp-up" in report
         await pilot.press("enter")
         await pilot.pause()
         assert app.session.game.history[0]["china"] == ["ascend_rampup"]

@@ -58,7 +58,7 @@ class AdvisorsScreen(ModalScreen[str | None]):
         self.advice = advice
         lines = []
         for i, a in enumerate(advice, 1):
-            move = a.move or "hold"
+            move = self.session.game.move_label(a.move) if a.move else "hold"
             lines.append(
                 f"[b]{i}. {a.title}[/b] recommends [b cyan]{move}[/b cyan]\n   {a.reason}\n"
             )

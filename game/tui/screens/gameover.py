@@ -15,6 +15,7 @@ from textual.widgets import Button, Footer, Header, Sparkline, Static
 from textual.worker import Worker, WorkerState
 
 from game.ai import PERSONAS, forecast
+from game.tui import format as fmt
 from game.tui.session import Session
 from game.tui.widgets.score import ScorePanel
 
@@ -28,6 +29,11 @@ BAR = 20  # characters in a comparison bar
 def signed(x: float) -> str:
     """+7.9 / −5.6 (a true minus sign, as in the rest of the screen)."""
     return f"{x:+.1f}".replace("-", "−")
+
+
+def score_words(points: float) -> str:
+    """The score's one convention: 'US +7.9', 'China +5.6'."""
+    return fmt.score(points)
 
 
 def the_side(side: str) -> str:
@@ -66,12 +72,17 @@ def result_reason(session: Session) -> str:
         )
     if result == "us":
         return (
-            f"Final leadership score {signed(score)}: at or above the +{margin:g} a US win needs."
+            f"Final leadership score {score_words(score)}: at or above the US +{margin:g} a US "
+            "win needs."
         )
     if result == "china":
-        return f"Final leadership score {signed(score)}: at or below the −{margin:g} a China win needs."
+        return (
+            f"Final leadership score {score_words(score)}: at or beyond the China +{margin:g} a "
+            "China win needs."
+        )
     return (
-        f"Final leadership score {signed(score)}: inside ±{margin:g}, so neither side leads "
+        f"Final leadership score {score_words(score)}: inside {margin:g} either way, so neither "
+        "side leads "
         f"decisively (final capability gap {signed(gap)} months)."
     )
 
@@ -87,13 +98,12 @@ def player_verdict(session: Session) -> str:
 
 
 def move_label(session: Session, move: str) -> tuple[str, str]:
-    """(side, readable name) of a move string such as 'h200_exports:deny'."""
+    """(side, the move in words) of a move string such as 'h200_exports:deny'."""
     gd = session.game.data
-    mid, _, option = move.partition(":")
+    mid = move.partition(":")[0]
     if mid not in gd.move_index:
         return "", move
-    m = gd.moves[gd.move_index[mid]]
-    return m.side, f"{m.name}: {option.replace('_', ' ')}" if option else m.name
+    return gd.moves[gd.move_index[mid]].side, session.game.move_label(move)
 
 
 def turning_points_table(session: Session) -> Table | Text:
@@ -108,7 +118,6 @@ def turning_points_table(session: Session) -> Table | Text:
     table.add_column(justify="right")
     table.add_column(ratio=1)
     for quarter, change, moves in points:
-        toward = "toward the US" if change > 0 else "toward China"
         lines = []
         by_side: dict[str, list[str]] = {"us": [], "china": []}
         for mv in moves:
@@ -124,7 +133,7 @@ def turning_points_table(session: Session) -> Table | Text:
             lines.append(f"Events: {', '.join(events)}")
         table.add_row(
             quarter,
-            Text(f"{signed(change)} {toward}", style="blue" if change > 0 else "red"),
+            Text(score_words(change), style="blue" if change > 0 else "red"),
             "\n".join(lines),
         )
     return table
@@ -204,19 +213,19 @@ class GameOverScreen(Screen[str]):
             yield Static(result_reason(s), id="why")
             yield Static(
                 f"Leadership score, {quarters[0]} to {quarters[-1]} "
-                f"(+ favours the US, − favours China)",
+                "(up: towards the US, down: towards China)",
                 classes="section",
             )
             with Vertical(id="score-box"):
                 yield Static(
-                    f"high {signed(scores[hi])} ({quarters[hi]})   "
-                    f"final {signed(scores[-1])} ({quarters[-1]})",
+                    f"high {score_words(scores[hi])} ({quarters[hi]})   "
+                    f"final {score_words(scores[-1])} ({quarters[-1]})",
                     classes="score-label",
                     id="score-high",
                 )
                 yield Sparkline(scores, id="score-spark")
                 yield Static(
-                    f"low  {signed(scores[lo])} ({quarters[lo]})",
+                    f"low  {score_words(scores[lo])} ({quarters[lo]})",
                     classes="score-label",
                     id="score-low",
                 )

@@ -15,23 +15,43 @@ from game.tui import format as fmt
 from game.tui.session import Session, side_name
 
 
+def exposed_lines(game, r: TurnResult, viewer: str) -> list[str]:
+    """The other side's covert moves this quarter's events exposed: those of this quarter said as
+    such, earlier ones with their quarter."""
+    lines = []
+    for side, moves in r.revealed.items():
+        if side == viewer:
+            continue
+        now, before = [], []
+        for text in moves:
+            quarter, _, key = text.partition(" ")
+            (now if quarter == r.quarter else before).append((quarter, game.move_label(key)))
+        who = side_name(side)
+        if now:
+            what = ", ".join(label for _, label in now)
+            lines.append(f"[b red]Exposed:[/b red] {who} was caught this quarter: {what}")
+        if before:
+            what = ", ".join(f"{label} ({q})" for q, label in before)
+            lines.append(f"[b red]Exposed:[/b red] {who} had earlier played {what}")
+    return lines
+
+
 def report_text(session: Session, r: TurnResult, viewer: str) -> str:
-    """The report as `viewer` may see it."""
-    gd = session.game.data
+    """The report as `viewer` may see it, in words: moves by name, scores labelled by side."""
+    g = session.game
+    gd = g.data
     other = other_side(viewer)
-    seen = session.game.observation(viewer)["history"][-1]
+    seen = g.observation(viewer)["history"][-1]
+    words = lambda keys: ", ".join(g.move_label(k) for k in keys)  # noqa: E731
     lines = [f"[b]{r.quarter}: the quarter's report[/b]", ""]
-    lines.append(f"[b]{side_name(viewer)} played:[/b] {', '.join(r.moves[viewer]) or 'nothing'}")
-    theirs = ", ".join(seen[other]) or "nothing seen"
+    lines.append(f"Score {fmt.score(r.meters['score'])} ({fmt.score(r.deltas['score'])} this quarter)")
+    lines.append(f"[b]{side_name(viewer)} played:[/b] {words(r.moves[viewer]) or 'nothing'}")
+    theirs = words(seen[other]) or "nothing seen"
     hidden = seen.get("hidden_moves", 0)
     if hidden:
         theirs += f" (+{hidden} covert move{'s' if hidden > 1 else ''} not yet exposed)"
     lines.append(f"[b]{side_name(other)} played:[/b] {theirs}")
-    for side, moves in r.revealed.items():
-        if side != viewer:
-            lines.append(
-                f"[b red]Exposed:[/b red] {side_name(side)} earlier played {', '.join(moves)}"
-            )
+    lines += exposed_lines(g, r, viewer)
     lines.append("")
     if r.events:
         lines.append("[b]Headlines[/b]")
@@ -44,11 +64,13 @@ def report_text(session: Session, r: TurnResult, viewer: str) -> str:
         if abs(d) < 1e-9:
             continue
         causes = list(seen.get(m, {}).items())[:3]
-        why = "; ".join(f"{c} {fmt.change(v, spec.fmt)}" for c, v in causes)
-        lines.append(
-            f"  {spec.name:24s} {fmt.value(r.meters[m], spec.fmt):>9s} "
-            f"({fmt.change(d, spec.fmt)})  [dim]{why}[/dim]"
-        )
+        if m == "score":
+            now, change = fmt.score(r.meters[m]), fmt.score(d)
+            why = "; ".join(f"{c} {fmt.score(v)}" for c, v in causes)
+        else:
+            now, change = fmt.value(r.meters[m], spec.fmt), fmt.change(d, spec.fmt)
+            why = "; ".join(f"{c} {fmt.change(v, spec.fmt)}" for c, v in causes)
+        lines.append(f"  {spec.name:24s} {now:>9s} ({change})  [dim]{why}[/dim]")
     return "\n".join(lines)
 
 

@@ -253,7 +253,10 @@ class WarRoom(Screen):
         self.chosen = {"us": [], "china": []}
         self.acting = s.side
         log = self.query_one("#news", RichLog)
-        log.write(f"[b]{r.quarter}[/b] score {r.meters['score']:+.1f} ({r.deltas['score']:+.1f})")
+        log.write(
+            f"[b]{r.quarter}[/b] score {fmt.score(r.meters['score'])} "
+            f"({fmt.score(r.deltas['score'])} this quarter)"
+        )
         for e in r.events:
             log.write(f"  • {e.headline or e.name}")
         if s.autosave_error:  # the quarter is played; only the autosave file is missing

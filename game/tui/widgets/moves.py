@@ -39,7 +39,7 @@ def entries(moves: list[Move]) -> list[Entry]:
         if mv.options:
             for o in mv.options:
                 key = f"{mv.id}:{o.name}"
-                out.append(Entry(key, mv, o.name, o.cost, o.legal, o.reason, getattr(o, 'label', o.name)))  # SHIM-REMOVE
+                out.append(Entry(key, mv, o.name, o.cost, o.legal, o.reason, o.label or o.name))
         else:
             out.append(Entry(mv.id, mv, None, mv.cost, mv.legal, mv.reason))
     return out

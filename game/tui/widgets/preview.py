@@ -17,7 +17,7 @@ def head_text(e: Entry) -> Text:
     mv = e.move
     out = Text.assemble((e.label, "bold"), (f"  cost {e.cost:g}", "cyan"))
     if mv.current and e.option:
-        out.append(f"  (now: {getattr(mv, 'current_label', mv.current)})", "dim")
+        out.append(f"  (now: {mv.current_label or mv.current})", "dim")
     if not e.legal:
         out.append(f"\nNot available: {e.reason}", "red")
     return out

@@ -96,7 +96,10 @@ def compact(parts: list[dict[str, Any]], limit: int = 3) -> RenderableType:
     grid.add_column(justify="right", no_wrap=True)
     grid.add_column(ratio=1)
     for p in parts[:limit]:
-        grid.add_row(Text(lead_text(p["points"]), STYLE[favours(p["points"])]), p["part"])
+        grid.add_row(
+            Text(lead_text(p["points"]), STYLE[favours(p["points"])]),
+            Text.assemble(p["part"], (f" of ±{p['weight']:g}", "dim")),
+        )
     return Group(
         Text("largest parts of the score", "dim"),
         grid,
