@@ -20,6 +20,14 @@ from game.engine.data import CAPITAL_LEVERS, GameData, load_data
 os.environ["G2_SAVES"] = _SAVES = tempfile.mkdtemp(prefix="g2-test-saves-")
 atexit.register(shutil.rmtree, _SAVES, True)
 
+
+@pytest.fixture(autouse=True)
+def _own_settings(tmp_path_factory, monkeypatch):
+    """Every test has its own empty settings folder (game.tui.prefs): the player's real settings
+    are never read or written, and the guided first quarter shows as for a newcomer."""
+    monkeypatch.setenv("G2_CONFIG_DIR", str(tmp_path_factory.mktemp("g2-config")))
+
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 SCENARIOS = tuple(sorted(load_data().scenarios))

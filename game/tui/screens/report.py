@@ -44,7 +44,9 @@ def report_text(session: Session, r: TurnResult, viewer: str) -> str:
     seen = g.observation(viewer)["history"][-1]
     words = lambda keys: ", ".join(g.move_label(k) for k in keys)  # noqa: E731
     lines = [f"[b]{r.quarter}: the quarter's report[/b]", ""]
-    lines.append(f"Score {fmt.score(r.meters['score'])} ({fmt.score(r.deltas['score'])} this quarter)")
+    lines.append(
+        f"Score {fmt.score(r.meters['score'])} ({fmt.score(r.deltas['score'])} this quarter)"
+    )
     lines.append(f"[b]{side_name(viewer)} played:[/b] {words(r.moves[viewer]) or 'nothing'}")
     theirs = words(seen[other]) or "nothing seen"
     hidden = seen.get("hidden_moves", 0)

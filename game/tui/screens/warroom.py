@@ -22,6 +22,7 @@ from game.tui.widgets.moves import Entry, MovePicker
 from game.tui.widgets.plan import PlanPanel
 from game.tui.widgets.preview import PreviewPanel
 from game.tui.widgets.race import RacePanel
+from game.tui.widgets.tour import Tour
 
 
 class WarRoom(Screen):
@@ -37,6 +38,8 @@ class WarRoom(Screen):
         Binding("l", "load", "Load", show=False),
         Binding("question_mark,f1", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
+        Binding("n", "tour_next", "Next tip", show=False),
+        Binding("x", "tour_end", "End tour", show=False),
     ]
 
     def __init__(self, session: Session):
@@ -69,6 +72,7 @@ class WarRoom(Screen):
                 preview.border_title = "Preview"
                 yield preview
         yield RichLog(id="news", markup=True, wrap=True)
+        yield Tour(id="tour")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -86,6 +90,43 @@ class WarRoom(Screen):
         )
         self.query_one("#moves", MovePicker).focus()
         self.on_resize()
+        self.start_tour()
+
+    # -- the guided first quarter
+    def start_tour(self) -> None:
+        from game.tui import prefs
+
+        tour = self.query_one("#tour", Tour)
+        on = not prefs.get("tour_done") and not self.session.game.history
+        tour.display = on
+        if on:
+            tour.show_step()
+            self._point(tour.target)
+
+    def _point(self, target: str | None) -> None:
+        for w in self.query(".-tour-target"):
+            w.remove_class("-tour-target")
+        if target:
+            self.query_one(f"#{target}").add_class("-tour-target")
+
+    def action_tour_next(self) -> None:
+        tour = self.query_one("#tour", Tour)
+        if tour.display and tour.advance():
+            self._point(tour.target)
+        elif tour.display:
+            self.action_tour_end()
+
+    def action_tour_end(self) -> None:
+        from game.tui import prefs
+
+        tour = self.query_one("#tour", Tour)
+        if not tour.display:
+            return
+        tour.display = False
+        self._point(None)
+        problem = prefs.set("tour_done", True)
+        if problem:
+            self.notify(f"The tour will show again: {problem}", severity="warning", markup=False)
 
     @property
     def narrow(self) -> bool:
@@ -101,7 +142,9 @@ class WarRoom(Screen):
         self.set_class(self.size.height < 32, "short")
         self.set_class(self.meter_mode == "trend", "trend")
         # the keys need the room of the footer's "^p palette" (ctrl+p still opens it)
-        self.query_one(Footer).show_command_palette = False
+        footer = self.query_one(Footer)
+        footer.show_command_palette = False
+        footer.compact = self.narrow  # 80 columns: every key fits on the line
         if self.is_mounted:
             self.query_one("#meters", MeterTable).show(self.session, self.meter_mode)
 
@@ -203,11 +246,17 @@ class WarRoom(Screen):
         if self.entry is None or self.entry.key != msg.key:
             return
         g = self.session.game
-        left = min(forecast.PREVIEW_QUARTERS, g.data.scenarios[g.scenario].quarters - len(g.history))
-        self.query_one("#detail", PreviewPanel).show_forecast(g.data, msg.spreads, self.acting, left)
+        left = min(
+            forecast.PREVIEW_QUARTERS, g.data.scenarios[g.scenario].quarters - len(g.history)
+        )
+        self.query_one("#detail", PreviewPanel).show_forecast(
+            g.data, msg.spreads, self.acting, left
+        )
 
     # -- actions
     def check_action(self, action: str, parameters) -> bool | None:
+        if action in ("tour_next", "tour_end"):
+            return self.query_one("#tour", Tour).display
         if action in ("end_quarter", "advisors", "clear") and (self.busy or self.session.over):
             return None  # shown greyed out in the footer
         if action == "score" and self.busy:  # the quarter is resolving in a worker
@@ -279,6 +328,11 @@ class WarRoom(Screen):
         from game.tui.screens.score import ScoreScreen
 
         self.app.push_screen(ScoreScreen(self.session.game))
+
+    def action_outlook(self) -> None:
+        from game.tui.screens.outlook import OutlookScreen
+
+        self.app.push_screen(OutlookScreen(self.session.game, self.acting))
 
     def action_advisors(self) -> None:
         from game.tui.screens.advisors import AdvisorsScreen

@@ -40,7 +40,7 @@ class MeterTable(DataTable):
         self.mode = mode
         self.add_column("meter", key="meter", width=12 if mode == "short" else 23)
         self.add_column("now", key="value", width=8)
-        self.add_column("Δ quarter", key="delta", width=9)
+        self.add_column("change", key="delta", width=9)
         if mode == "trend":
             self.add_column("trend", key="hist", width=5)
 

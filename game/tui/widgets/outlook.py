@@ -12,23 +12,31 @@ def stage_bar(index: int, stages: int) -> str:
     return "▰" * (index + 1) + "▱" * (stages - index - 1)
 
 
-def laws_text(bills: list, limit: int | None = None) -> Text:
+def laws_text(bills: list, compact: bool = False) -> Text:
+    """Each bill: its stage; unless done, the chance of its next step this quarter without and
+    with its sponsor's push; who pushed it last quarter. `compact`: two lines a bill."""
     out = Text("Bills before Congress", "bold")
-    for b in bills[:limit]:
+    for b in bills:
         out.append(f"\n{b.name} ", "bold")
-        out.append(stage_bar(b.index, len(b.stages)), "cyan")
-        out.append(f" {b.stage}")
+        out.append(stage_bar(b.stage, len(b.stages)), "cyan")
+        out.append(f" {b.stage_label}")
         if b.done:
             continue
-        out.append(f"\n  next: {b.next_step}: ")
+        nxt = b.stages[b.stage + 1] if compact else b.next_step
+        out.append(f"\n  → {nxt}: ")
         out.append(f"{b.chance_if_not:.0%}", "bold")
-        out.append(f" this quarter, {b.chance_if_pushed:.0%} if pushed")
-        if b.pushed_by:
-            out.append(f" · pushed last quarter by {b.pushed_by}", "dim")
+        out.append(f" now, {b.chance_if_pushed:.0%} if pushed")
+        if compact:
+            continue
+        if b.push_move_name:
+            out.append(f" by the {'US' if b.sponsor == 'us' else 'Chinese'} move ", "dim")
+            out.append(b.push_move_name, "dim italic")
+        done = ", ".join(b.pushed_last_quarter) or "nobody"
+        out.append(f"\n  pushed last quarter: {done}", "dim")
     return out
 
 
-def odds_text(odds: list, limit: int = 5) -> Text:
+def odds_text(odds: list, limit: int | None = 5) -> Text:
     out = Text("This quarter's odds", "bold")
     shown = [o for o in odds if o.chance >= 0.005][:limit]
     if not shown:
@@ -40,14 +48,18 @@ def odds_text(odds: list, limit: int = 5) -> Text:
 
 
 class LawsPanel(Static):
+    def __init__(self, compact: bool = False, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.compact = compact
+
     def show(self, game, viewer: str) -> None:
-        if not hasattr(game, "bills"):  # SHIM-REMOVE
-            return
-        self.update(laws_text(game.bills(viewer)))
+        self.update(laws_text(game.bills(viewer), self.compact))
 
 
 class OddsPanel(Static):
+    def __init__(self, limit: int | None = 5, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.limit = limit
+
     def show(self, game, viewer: str) -> None:
-        if not hasattr(game, "event_odds"):  # SHIM-REMOVE
-            return
-        self.update(odds_text(game.event_odds(viewer)))
+        self.update(odds_text(game.event_odds(viewer), self.limit))

@@ -47,8 +47,8 @@ class RacePanel(VerticalScroll):
         yield ScorePanel(compact=True, id="score-parts")
         yield Static(id="compute")
         yield Static(id="channels")
-        yield LawsPanel(id="laws")
-        yield OddsPanel(id="odds")
+        yield LawsPanel(compact=True, id="laws")
+        yield OddsPanel(limit=3, id="odds")
 
     def show(self, session: Session, viewer: str) -> None:
         g = session.game
@@ -64,7 +64,7 @@ class RacePanel(VerticalScroll):
                     "[b]Compute[/b] [dim](B300e, log scale 10k…100M)[/dim]",
                     f"US {log_bar(m['us_compute'], w)} {fmt.value(m['us_compute'], 'compute')}",
                     f"CN {log_bar(m['cn_compute'], w)} {fmt.value(m['cn_compute'], 'compute')}",
-                    f"the US has {m['stock_ratio']:.1f}× China's",
+                    f"US/China {m['stock_ratio']:.1f}×",
                 ]
             )
         )

@@ -93,15 +93,17 @@ def compact(parts: list[dict[str, Any]], limit: int = 3) -> RenderableType:
     that s shows them all."""
     parts = largest_first(parts)
     grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", no_wrap=True, min_width=11)
+    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     grid.add_column(justify="right", no_wrap=True)
-    grid.add_column(ratio=1)
     for p in parts[:limit]:
         grid.add_row(
             Text(lead_text(p["points"]), STYLE[favours(p["points"])]),
-            Text.assemble(p["part"], (f" of ±{p['weight']:g}", "dim")),
+            p["part"],
+            Text(f"±{p['weight']:g}", "dim"),
         )
     return Group(
-        Text("largest parts of the score", "dim"),
+        Text("largest parts (of their most)", "dim"),
         grid,
         Text.assemble(("s", "bold"), (f": all {len(parts)} parts", "dim")),
     )
