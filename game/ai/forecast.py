@@ -3,7 +3,7 @@ personas did from the same start. All run on the engine's rollouts (`game.ai.rol
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -12,7 +12,8 @@ from game.ai.personas import PERSONAS, Mixture
 from game.ai.registry import make_agent
 from game.ai.rollout import TiledRng, fork, rollout
 from game.engine.api import Game
-from game.engine.data import other_side, score_sign
+from game.engine.batch import Batch
+from game.engine.data import Meter, other_side, quarter_name, score_sign
 from game.engine.runner import run
 
 PREVIEW_GAMES = 200
@@ -47,9 +48,10 @@ def preview_meters(game: Game) -> list[str]:
     return [m for m in names if m != "score"] + [m for m in names if m == "score"]
 
 
-def preview(game: Game, move: str | None, side: str, n: int = PREVIEW_GAMES) -> list[Spread]:
-    """The likely effect of `move` over the next quarters against holding: n simulated futures
-    each way, sharing their dice, with the other side played by its personas."""
+def _paired_futures(game: Game, move: str | None, side: str, n: int):
+    """The futures a preview plays: 2n forks of `game` where rows i and n+i (with and without
+    `move`) share their dice, the other side played by its personas (each pair facing the same
+    one). Returns (sim, first quarter's choices, opponent, dice)."""
     other = other_side(side)
     batch = game.snapshot()
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([game.seed, 99])))
@@ -60,19 +62,100 @@ def preview(game: Game, move: str | None, side: str, n: int = PREVIEW_GAMES) -> 
         c = observe(sim, side).choices()
         c.want(move, np.arange(2 * n) < n)
         first = c.array
-    meters = preview_meters(game)
-    start = {m: sim.state.meters[m].copy() for m in meters}
     opp = Mixture(other, [cls() for cls in PERSONAS[other].values()])
     half = np.arange(n) % len(PERSONAS[other])
     opp.assign = np.concatenate([half, half])  # each pair faces the same persona
-    left = batch.scenario.end - batch.state.q + 1
-    rollout(sim, side, first, opp, TiledRng(rng, 1, 2, n), min(PREVIEW_QUARTERS, left))
+    return sim, first, opp, TiledRng(rng, 1, 2, n)
+
+
+def _quarters_left(sim: Batch) -> int:
+    """Quarters still to play in the scenario (0 once it has ended)."""
+    return max(sim.scenario.end - sim.state.q + 1, 0)
+
+
+def preview(game: Game, move: str | None, side: str, n: int = PREVIEW_GAMES) -> list[Spread]:
+    """The likely effect of `move` over the next quarters against holding: n simulated futures
+    each way, sharing their dice, with the other side played by its personas."""
+    sim, first, opp, dice = _paired_futures(game, move, side, n)
+    meters = preview_meters(game)
+    start = {m: sim.state.meters[m].copy() for m in meters}
+    rollout(sim, side, first, opp, dice, min(PREVIEW_QUARTERS, _quarters_left(sim)))
     out = []
     for m in meters:
         d = sim.state.meters[m] - start[m]
         q = lambda x: tuple(float(v) for v in np.percentile(x, (10, 50, 90)))  # noqa: E731
         out.append(Spread(m, q(d[:n]), q(d[n:])))
     return out
+
+
+PERCENTILES = (10, 50, 90)
+
+
+@dataclass(frozen=True)
+class PathPreview:
+    """A move's likely path to the end of the scenario against holding: for each meter and each
+    quarter left, p10/p50/p90 of the meter's value at the end of that quarter over `n` futures with
+    the move and `n` without it (pairs sharing their dice). The score is US-positive (+ favours the
+    US, − China) whichever side moves; `side` is the side that plays the move, so a UI can say
+    which way is good for the player (`score_sign(side)`)."""
+
+    side: str
+    move: str | None
+    n: int
+    quarters: tuple[str, ...]  # the quarters played, "2025Q1", …; values are at each one's end
+    meters: tuple[str, ...]  # the score first, then the catalogue's preview meters
+    specs: dict[str, Meter]  # each meter's catalogue entry (name, unit, fmt, why)
+    start: dict[str, float]  # each meter's value now, before the first of `quarters`
+    with_move: dict[str, np.ndarray] = field(repr=False)  # meter -> (len(quarters), 3)
+    without: dict[str, np.ndarray] = field(repr=False)  # meter -> (len(quarters), 3)
+
+    @property
+    def sign(self) -> int:
+        """+1 when a higher score is good for `side`, −1 when a lower one is."""
+        return score_sign(self.side)
+
+    def effect(self, meter: str) -> np.ndarray:
+        """The median's difference the move makes, quarter by quarter (in the meter's units)."""
+        return self.with_move[meter][:, 1] - self.without[meter][:, 1]
+
+
+def path_meters(game: Game) -> list[str]:
+    """The meters a path preview follows: the score first, then the other preview meters."""
+    names = preview_meters(game)
+    return [m for m in names if m == "score"] + [m for m in names if m != "score"]
+
+
+def preview_path(game: Game, move: str | None, side: str, n: int = PREVIEW_GAMES) -> PathPreview:
+    """`preview`'s paired futures (the same dice and opponents) played to the end of the scenario,
+    with each preview meter's p10/p50/p90 recorded after every quarter, with the move and without.
+    The first PREVIEW_QUARTERS quarters are exactly the futures `preview` plays."""
+    sim, first, opp, dice = _paired_futures(game, move, side, n)
+    meters = path_meters(game)
+    q0, left = sim.state.q, _quarters_left(sim)
+    start = {m: float(sim.state.meters[m][0]) for m in meters}
+    seen = {m: np.empty((left, 2 * n)) for m in meters}
+    for h in range(left):
+        # one quarter at a time, so each quarter's values can be read; the dice run on as in one call
+        rollout(sim, side, first if h == 0 else sim.no_moves(), opp, dice, 1)
+        for m in meters:
+            seen[m][h] = sim.state.meters[m]
+    with_move, without = {}, {}
+    for m in meters:
+        # (3, quarters, 2, n) -> per half: (quarters, 3)
+        p = np.percentile(seen[m].reshape(left, 2, n), PERCENTILES, axis=2)
+        with_move[m] = np.ascontiguousarray(p[:, :, 0].T)
+        without[m] = np.ascontiguousarray(p[:, :, 1].T)
+    return PathPreview(
+        side,
+        move,
+        n,
+        tuple(quarter_name(q0 + h) for h in range(left)),
+        tuple(meters),
+        {m: game.data.meters[m] for m in meters},
+        start,
+        with_move,
+        without,
+    )
 
 
 ADVISOR_TRIES = 3  # an advisor forecasts up to this many of its wants, looking for one that pays

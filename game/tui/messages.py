@@ -6,7 +6,12 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from typing import TYPE_CHECKING
+
 from game.engine.api import TurnResult
+
+if TYPE_CHECKING:
+    from game.ai.forecast import PathPreview
 
 
 @dataclass
@@ -21,4 +26,4 @@ class PreviewReady(Message):
     """A move's preview finished in a worker."""
 
     key: str | None
-    spreads: list
+    path: PathPreview  # game.ai.forecast.preview_path: with and without the move, to the end

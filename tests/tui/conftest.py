@@ -11,8 +11,13 @@ from game.ai import forecast
 
 @pytest.fixture
 def cheap_forecasts(monkeypatch):
-    """Previews, advice and the game-over comparison on a few games instead of hundreds."""
+    """Previews (numbers and paths), advice and the game-over comparison on a few games instead of hundreds."""
     preview, compare = forecast.preview, forecast.compare_with_personas
+    path = forecast.preview_path
+
+    @functools.wraps(path)
+    def small_path(game, move, side, n=8):
+        return path(game, move, side, n=min(n, 8))
 
     @functools.wraps(preview)
     def small_preview(game, move, side, n=8):
@@ -23,4 +28,5 @@ def cheap_forecasts(monkeypatch):
         return compare(game, side, opponent, min(n, 4))
 
     monkeypatch.setattr(forecast, "preview", small_preview)
+    monkeypatch.setattr(forecast, "preview_path", small_path)
     monkeypatch.setattr(forecast, "compare_with_personas", small_compare)

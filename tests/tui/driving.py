@@ -43,3 +43,17 @@ async def settle(app, pilot):
     await pilot.pause()
     await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def screen_text(app) -> str:
+    """What the terminal shows now, as plain text lines (what a player or tmux capture reads)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def highlight(app, pilot, key):
+    """Move the move picker's cursor to `key` and wait for its preview."""
+    picker = app.screen.query_one("#moves")
+    picker.focus()
+    ids = [picker.get_option_at_index(i).id for i in range(picker.option_count)]
+    picker.highlighted = ids.index(key)
+    await settle(app, pilot)

@@ -239,19 +239,13 @@ class WarRoom(Screen):
     # -- preview in a worker
     @work(thread=True, exclusive=True, group="preview")
     def run_preview(self, key: str) -> None:
-        spreads = forecast.preview(self.session.game, key, self.acting)
-        self.post_message(PreviewReady(key, spreads))
+        path = forecast.preview_path(self.session.game, key, self.acting)
+        self.post_message(PreviewReady(key, path))
 
     def on_preview_ready(self, msg: PreviewReady) -> None:
         if self.entry is None or self.entry.key != msg.key:
             return
-        g = self.session.game
-        left = min(
-            forecast.PREVIEW_QUARTERS, g.data.scenarios[g.scenario].quarters - len(g.history)
-        )
-        self.query_one("#detail", PreviewPanel).show_forecast(
-            g.data, msg.spreads, self.acting, left
-        )
+        self.query_one("#detail", PreviewPanel).show_forecast(msg.path, self.entry.label)
 
     # -- actions
     def check_action(self, action: str, parameters) -> bool | None:

@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from game.tui import format as fmt
+from game.tui.widgets.charts import PathChart
 from game.tui.widgets.moves import Entry
 
 
@@ -32,25 +33,31 @@ def body_text(e: Entry) -> Text:
     return out
 
 
-def forecast_text(gd, spreads: list, side: str, quarters: int) -> Text:
-    """The preview's numbers: the score first ('US +1.3' = that much towards the US, against
-    holding), then each meter's median effect and its p10…p90 with the move."""
-    by = {sp.meter: sp for sp in spreads}
+def forecast_text(path) -> Text:
+    """The preview's numbers, from `forecast.preview_path`: the score first ('US +1.3' = that much
+    towards the US, against holding), in a year and at the scenario's end; then each meter's
+    median effect in a year, with its p10…p90 under the move."""
     out = Text()
-    if "score" in by:
-        sp = by["score"]
-        out.append(f"Score vs holding, {quarters} quarters: ", "bold")
-        out.append(fmt.score(sp.effect), "bold blue" if sp.effect > 0 else "bold red")
-        lo, hi = (fmt.score(v) for v in (sp.with_move[0], sp.with_move[2]))
-        out.append(f"\n  the score's own change with it, p10 to p90: {lo} to {hi}", "dim")
-    for m, sp in by.items():
+    if not path.quarters:
+        return Text("The game is over: nothing left to preview.", "dim")
+    year = min(4, len(path.quarters)) - 1
+    end = path.quarters[-1]
+    eff = path.effect("score")
+    out.append("Score vs holding (median)\n", "bold")
+    out.append(f"  in {year + 1} quarter{'s' if year else ''} ")
+    out.append(fmt.score(eff[year]), "bold blue" if eff[year] > 0 else "bold red")
+    out.append(f" · by {end} ")
+    out.append(fmt.score(eff[-1]), "bold blue" if eff[-1] > 0 else "bold red")
+    out.append(f"\nIn {year + 1} quarters: median vs holding (p10…p90 with it)", "dim")
+    for m in path.meters:
         if m == "score":
             continue
-        spec = gd.meters[m]
-        lo, hi = (fmt.change(v, spec.fmt) for v in (sp.with_move[0], sp.with_move[2]))
+        spec = path.specs[m]
+        start = path.start[m]
+        lo, hi = (fmt.change(v - start, spec.fmt) for v in path.with_move[m][year, [0, 2]])
         out.append(f"\n{spec.short:<12}")
-        out.append(f"{fmt.change(sp.effect, spec.fmt):>8}", "bold")
-        out.append(f"  ({lo} … {hi})", "dim")
+        out.append(f"{fmt.change(path.effect(m)[year], spec.fmt):>8}", "bold")
+        out.append(f" ({lo}…{hi})", "dim")
     return out
 
 
@@ -59,13 +66,18 @@ class PreviewPanel(VerticalScroll):
 
     DEFAULT_CSS = """
     PreviewPanel > Static { height: auto; }
-    PreviewPanel #pv-forecast { margin: 1 0; }
+    PreviewPanel #pv-forecast { margin: 1 0 0 0; }
+    PreviewPanel #pv-chart { height: 10; margin-bottom: 1; }
     """
 
     def compose(self) -> ComposeResult:
         yield Static(id="pv-head")
         yield Static(id="pv-forecast")
+        yield PathChart(id="pv-chart")
         yield Static(id="pv-body")
+
+    def on_mount(self) -> None:
+        self.query_one(PathChart).display = False
 
     @property
     def text(self) -> str:
@@ -73,6 +85,7 @@ class PreviewPanel(VerticalScroll):
         return "\n".join(str(w.render()) for w in self.query(Static))
 
     def hint(self, text: str) -> None:
+        self.query_one(PathChart).display = False
         self.query_one("#pv-head", Static).update(Text(text, "dim"))
         self.query_one("#pv-forecast", Static).update("")
         self.query_one("#pv-body", Static).update("")
@@ -81,8 +94,14 @@ class PreviewPanel(VerticalScroll):
         self.query_one("#pv-head", Static).update(head_text(e))
         pending = Text("previewing…", "dim italic") if e.legal else ""
         self.query_one("#pv-forecast", Static).update(pending)
+        self.query_one(PathChart).display = False
         self.query_one("#pv-body", Static).update(body_text(e))
         self.scroll_home(animate=False)
 
-    def show_forecast(self, gd, spreads: list, side: str, quarters: int) -> None:
-        self.query_one("#pv-forecast", Static).update(forecast_text(gd, spreads, side, quarters))
+    def show_forecast(self, path, label: str) -> None:
+        """The worker's `forecast.preview_path` for the move called `label`."""
+        self.query_one("#pv-forecast", Static).update(forecast_text(path))
+        chart = self.query_one(PathChart)
+        chart.display = bool(path.quarters)
+        if path.quarters:
+            chart.show(path, "score", path.side, label)
