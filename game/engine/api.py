@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from game.engine import model, observe, rules
+from game.engine import model, observe, outlook, rules
 from game.engine.batch import Batch
 from game.engine.data import (
     DEFAULT_SCENARIO,
@@ -27,6 +27,7 @@ from game.engine.data import (
     GameData,
     capital_lever,
     load_data,
+    move_label,
     other_side,
     quarter_name,
 )
@@ -106,10 +107,13 @@ def lead_text(points: float) -> str:
 
 @dataclass(frozen=True)
 class MoveOption:
+    """One option of a stance move: `name` is its id ('case_by_case'), `label` its words."""
+
     name: str
     cost: float
     legal: bool
     reason: str = ""
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,9 +129,10 @@ class Move:
     description: str
     sources: tuple[str, ...]
     covert: bool = False
-    current: str | None = None
+    current: str | None = None  # the lever's option now (an id), for stance moves
     legal: bool = True
     reason: str = ""
+    current_label: str | None = None  # `current` in words ("case-by-case review")
 
     def ids(self) -> list[str]:
         """The strings that play this move: ['rasa_push'] or ['h200_exports:deny', ...] (legal ones)."""
@@ -261,10 +266,11 @@ class Game:
             opts = []
             for k, o in enumerate(m.options):
                 ok = bool(rules.legal(gd, st, j, k)[0])
-                opts.append(MoveOption(o.name, o.cost, ok, "" if ok else why_illegal(gd, st, j, k)))
-            current = None
+                why = "" if ok else why_illegal(gd, st, j, k)
+                opts.append(MoveOption(o.name, o.cost, ok, why, o.words if m.has_options else ""))
+            current = current_label = None
             if m.has_options:
-                current = self.data.levers[m.lever].options[int(round(st.lev[m.lever][0]))]
+                current, current_label = self._current(m)
             legal = any(o.legal for o in opts)
             reason = (
                 ""
@@ -272,7 +278,7 @@ class Game:
                 else (
                     opts[0].reason
                     if len(opts) == 1
-                    else "; ".join(f"{o.name}: {o.reason}" for o in opts)
+                    else "; ".join(f"{o.label or o.name}: {o.reason}" for o in opts)
                 )
             )
             costs = [o.cost for o in opts if o.legal] or [o.cost for o in opts]
@@ -290,9 +296,23 @@ class Game:
                     current,
                     legal,
                     reason,
+                    current_label,
                 )
             )
         return out
+
+    def _current(self, m) -> tuple[str, str]:
+        """A stance move's lever now: its option id and that option in words."""
+        L = self.data.levers[m.lever]
+        i = int(round(self._batch.state.lev[m.lever][0]))
+        k = m.option_index(L.options[i])
+        return L.options[i], (m.options[k].words if k >= 0 else L.option_words(i))
+
+    def move_label(self, key: str) -> str:
+        """A move string in words: 'h200_exports:case_by_case' -> 'H200 export policy:
+        case-by-case review', 'rasa_push' -> the move's name; anything else comes back as given
+        (game.engine.data.move_label, for callers without a Game)."""
+        return move_label(self.data, key)
 
     def legal_moves(self, side: str) -> list[Move]:
         """The moves a side may make now (options filtered to the legal ones)."""
@@ -390,10 +410,7 @@ class Game:
         for (m, c), lever in ledger.tags.items():
             tags.setdefault(m, {})[c] = lever
         hidden = {side: self.hidden_levers(side) for side in SIDES}
-        events = [
-            EventReport(gd.events[i].id, gd.events[i].name, gd.events[i].headline)
-            for i in np.flatnonzero(fired[0])
-        ]
+        events = [self._event_report(i) for i in np.flatnonzero(fired[0])]
         for inj in self._batch.scenario.injects:
             if inj.quarter == played_q:
                 events.insert(0, EventReport("inject", "Scripted", inj.headline))
@@ -408,6 +425,22 @@ class Game:
             tags,
             hidden,
         )
+
+    def _event_report(self, i: int) -> EventReport:
+        """Event i's report for the quarter just played (recorded last in the history): its
+        headline for this firing, counted in the game's history, and the state it left."""
+        ev = self.data.events[i]
+        return EventReport(ev.id, ev.name, self.event_headline(i, self.history[:-1]))
+
+    def event_headline(self, i: int, history: list[dict[str, Any]] | None = None) -> str:
+        """The headline event i would carry if it fired now: the nth firing in the game gets the
+        nth of its `headlines` and a `when:` report wins where the levers after the quarter meet
+        it (game.engine.data.EventDef.headline_for). Reads the history, never the dice."""
+        ev = self.data.events[i]
+        history = self.history if history is None else history
+        times = sum(rec["events"].count(ev.id) for rec in history)
+        levers = {k: float(v[0]) for k, v in self._batch.state.lev.items()}
+        return ev.headline_for(times, levers)
 
     # -- views
     def observation(self, side: str) -> dict[str, Any]:
@@ -441,6 +474,33 @@ class Game:
             "over": self.over,
             "result": self.result,
         }
+
+    def _last_seen(self, viewer: str | None) -> dict[str, list[str]] | None:
+        """The last quarter's moves and events as `viewer` saw them (None: all of them)."""
+        if not self.history:
+            return None
+        rec = self.history[-1]
+        out = {"events": list(rec["events"])}
+        for side in SIDES:
+            hidden = set(rec["hidden"][side]) if viewer and side != viewer else set()
+            out[side] = [t for t in rec[side] if t not in hidden]
+        return out
+
+    def bills(self, viewer: str | None) -> list[outlook.Bill]:
+        """The legislation tracker: each bill's stage, its next step and that step's chance this
+        quarter with and without its sponsor's push, and who pushed it last quarter, as `viewer`
+        ('us', 'china', or None for the referee) may know it (game.engine.outlook.bills)."""
+        return outlook.bills(self.data, self._batch.state, viewer, self._last_seen(viewer))
+
+    def event_odds(self, viewer: str | None) -> list[outlook.EventOdds]:
+        """The chance this quarter of every event that does not move a bill, largest first, with
+        the headline each would carry; covert levers `viewer` cannot see are read at their
+        defaults (game.engine.outlook.event_odds)."""
+        counts: dict[str, int] = {}
+        for rec in self.history:
+            for eid in rec["events"]:
+                counts[eid] = counts.get(eid, 0) + 1
+        return outlook.event_odds(self.data, self._batch.state, viewer, counts)
 
     def hidden_levers(self, viewer: str) -> set[str]:
         """The levers `viewer` cannot see now: set by the other side's unexposed covert moves."""

@@ -70,6 +70,11 @@ def compact(x: float) -> str:
     return f"{x:.4g}"
 
 
+def words_of(ident: str) -> str:
+    """An id in words: 'passed_house' -> 'passed house' (for ids that have no label)."""
+    return str(ident).replace("_", " ")
+
+
 def data_dir() -> Path:
     installed = _PKG / "_data"
     return installed if installed.is_dir() else _PKG.parent / "data"
@@ -107,11 +112,18 @@ class Lever:
     options: tuple[str, ...] = ()
     side: str | None = None
     name: str = ""
+    labels: tuple[str, ...] = ()  # the options in words, one per option (`labels:`), or none
 
     def value_of(self, option: str) -> float:
         return float(self.options.index(option))
 
+    def option_words(self, index: int) -> str:
+        """Option `index` in words: its label, else its id with underscores as spaces."""
+        return self.labels[index] if self.labels else words_of(self.options[index])
 
+
+# what a meter's named causes leave unexplained when meters.yaml gives no `rest:`: its clipping
+REST = "held at the edge of its range"
 # where a meter appears besides the war room: `g2 sim`'s summary table, the move preview, `g2 sweep`
 METER_VIEWS = ("summary", "preview", "sweep")
 
@@ -129,7 +141,7 @@ class Meter:
     why: str
     source: str | None = None
     short: str = ""  # a label of at most 11 characters for narrow tables
-    rest: str = "limits"  # the ledger's name for whatever the named causes do not explain
+    rest: str = REST  # the ledger's name for whatever the named causes do not explain
     views: tuple[str, ...] = ()  # which of METER_VIEWS show it
     line: int | None = None  # where it is declared in meters.yaml (for errors)
 
@@ -176,6 +188,12 @@ class Option:
     cost: float
     effects: Effects
     scales: tuple[tuple[str, float], ...] = ()
+    label: str = ""  # the words players see ("case-by-case review"); "" for a one-off move
+
+    @property
+    def words(self) -> str:
+        """The option in words: its label, else its id with underscores as spaces."""
+        return self.label or words_of(self.name)
 
 
 @dataclass(frozen=True)
@@ -209,6 +227,10 @@ class MoveDef:
 
 @dataclass(frozen=True)
 class EventDef:
+    """An event as data. `headline` is its first report; `headlines` (when given) the reports of
+    its 1st, 2nd, ... firing in a game, the last repeating; `variants` are (condition, headline)
+    pairs that win when the condition holds on the levers after the quarter (`when:`)."""
+
     id: str
     name: str
     headline: str
@@ -219,6 +241,19 @@ class EventDef:
     once: bool
     reveals: str | None
     sources: tuple[str, ...]
+    headlines: tuple[str, ...] = ()
+    variants: tuple[tuple[Requirement, str], ...] = ()
+
+    def headline_for(self, times_before: int, levers: Mapping[str, Any]) -> str:
+        """The report of this event's firing after it fired `times_before` times in the game, with
+        the levers (numbers, by id) as they stand after the quarter. Text only: no dice."""
+        for req, text in self.variants:
+            v = levers.get(req.lever)
+            if v is not None and req.lo - 1e-9 <= float(v) <= req.hi + 1e-9:
+                return text
+        if self.headlines:
+            return self.headlines[min(max(int(times_before), 0), len(self.headlines) - 1)]
+        return self.headline
 
 
 @dataclass(frozen=True)
@@ -323,6 +358,22 @@ class GameData:
     def meters_in(self, view: str) -> list[str]:
         """The meters shown in `view` (one of METER_VIEWS), in catalogue order."""
         return [k for k, m in self.meters.items() if view in m.views]
+
+
+def move_label(gd: GameData, key: str) -> str:
+    """A move string in words: 'h200_exports:case_by_case' -> 'H200 export policy: case-by-case
+    review', 'rasa_push' -> 'Push the Remote Access Security Act'. A string that names no move
+    (or no option of it) comes back unchanged."""
+    text = str(key)
+    mid, colon, opt = text.strip().partition(":")
+    j = gd.move_index.get(mid)
+    if j is None:
+        return text
+    m = gd.moves[j]
+    if not colon:
+        return m.name
+    k = m.option_index(opt) if m.has_options else -1
+    return f"{m.name}: {m.options[k].words}" if k >= 0 else text
 
 
 def _scalings(gd: GameData) -> dict[str, tuple[Scaling, ...]]:
@@ -549,6 +600,53 @@ def load_figures(folder: Path) -> dict[str, dict]:
     return figs
 
 
+@lru_cache(maxsize=1)
+def seed_documents() -> Mapping[str, Mapping[str, str]]:
+    """The seeds/ documents' headers by id ('s002'): date, outlet, author and stance (as text)."""
+    out = {}
+    for path in sorted(seeds_dir().glob("*.yaml")):
+        v = read(path).value
+        if isinstance(v, dict) and isinstance(v.get("id"), str):
+            keys = ("date", "outlet", "author", "stance")
+            out[v["id"]] = MappingProxyType({k: str(v.get(k) or "").strip() for k in keys})
+    return MappingProxyType(out)
+
+
+def _document_name(doc: Mapping[str, str] | None) -> str:
+    """'Zouchuqu Think Tank, 2026-01', or 'an article of 2025-02' when the outlet is unknown."""
+    if not doc:
+        return "a source document"
+    outlet = re.split(r",| \(", doc["outlet"])[0].strip()
+    if not outlet or outlet == "unknown":
+        return f"an article of {doc['date']}" if doc["date"] else "an article"
+    return f"{outlet}, {doc['date']}" if doc["date"] else outlet
+
+
+def figure_text(gd: GameData | None, figure_id: str) -> str:
+    """A seed figure or document in words, for players: a figure id ('s002.lin_cn_lead_probability')
+    gives what it measures and where it comes from, a document id ('s002') its source and stance.
+    `gd` supplies the figures (None: read seeds/); an unknown id comes back unchanged."""
+    fid = str(figure_id)
+    figures = gd.figures if gd is not None else _seed_figures()
+    docs = seed_documents()
+    if fid in figures:
+        fig = figures[fid]
+        what = str(fig.get("measures") or "").strip()
+        return f"{what} — {_document_name(docs.get(fig.get('document')))}" if what else fid
+    if fid in docs:
+        stance = docs[fid]["stance"].split(";")[0].strip().rstrip(".")
+        if len(stance) > 100:
+            stance = stance.split(":")[0]
+        name = _document_name(docs[fid])
+        return f"{name[0].upper()}{name[1:]}: {stance}" if stance else name
+    return fid
+
+
+@lru_cache(maxsize=1)
+def _seed_figures() -> Mapping[str, dict]:
+    return MappingProxyType(load_figures(seeds_dir()))
+
+
 def load_params(
     doc: Doc, figures: dict, levers: Mapping[str, Lever] | None = None
 ) -> dict[str, Any]:
@@ -589,7 +687,9 @@ def load_params(
 
 
 LEVER_KINDS = ("stance", "track", "count", "push", "level", "factor")
-LEVER_KEYS = ("kind", "options", "default", "min", "max", "revert", "decay", "side", "name")
+LEVER_KEYS = (
+    "kind", "options", "labels", "default", "min", "max", "revert", "decay", "side", "name",
+)  # fmt: skip
 
 
 def load_levers(doc: Doc) -> dict[str, Lever]:
@@ -632,8 +732,24 @@ def load_levers(doc: Doc) -> dict[str, Lever]:
             options,
             side,
             _text(doc, spec, "name", w, name),
+            _lever_labels(doc, spec, w, options),
         )
     return out
+
+
+def _lever_labels(doc: Doc, spec: dict, w: str, options: tuple[str, ...]) -> tuple[str, ...]:
+    """`labels:` of a lever with options: the options in words, one each, in the same order."""
+    raw = spec.get("labels")
+    if raw is None:
+        return ()
+    if not options or not isinstance(raw, list) or len(raw) != len(options):
+        raise doc.error(
+            f"{w}.labels",
+            f"expected a list of {len(options)} labels, one per option"
+            if options
+            else "only a lever with options has labels",
+        )
+    return tuple(_label(doc, val, f"{w}.labels[{i}]") for i, val in enumerate(raw))
 
 
 METER_FORMATS = ("compute", "pct", "ratio", "months", "money", "rmb", "num")
@@ -672,7 +788,7 @@ def load_meters(doc: Doc, figures: dict) -> dict[str, Meter]:
             _text(doc, spec, "why", w, ""),
             src[0] if src else None,
             short or title[:11],
-            _text(doc, spec, "rest", w, "limits"),
+            _text(doc, spec, "rest", w, REST),
             tuple(views),
             doc.line(w),
         )
@@ -683,7 +799,10 @@ MOVE_KEYS = (
     "id", "name", "side", "group", "description", "lever", "options", "cost", *EFFECT_KEYS,
     "scales", "requires", "covert", "lasts_while", *SOURCE_KEYS,
 )  # fmt: skip
-OPTION_KEYS = ("cost", *EFFECT_KEYS, "scales", "description")
+OPTION_KEYS = ("cost", *EFFECT_KEYS, "scales", "description", "label")
+LABEL_MAX = (
+    40  # characters in an option's or a stage's label (it shares a line with the move's name)
+)
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
 
@@ -734,14 +853,30 @@ def load_moves(doc: Doc, levers: dict[str, Lever], figures: dict) -> tuple[MoveD
 
 
 def _option(doc: Doc, spec: dict, w: str, name: str, value: float, levers) -> Option:
-    """One option's cost, effects and scales (a one-off move is a single nameless option)."""
+    """One option's cost, effects, scales and label (a one-off move is a single nameless option)."""
     return Option(
         name,
         value,
         _num(doc, _need(doc, spec, "cost", w), f"{w}.cost", COST),
         _effects(doc, spec, w, levers),
         _scales(doc, spec, w),
+        _label(doc, spec.get("label"), f"{w}.label") if name else "",
     )
+
+
+def _label(doc: Doc, val: Any, where: str) -> str:
+    """A player-facing label: one line of 1..LABEL_MAX characters, in words (no underscores)."""
+    if val is None:
+        return ""
+    if not isinstance(val, str) or not val.strip():
+        raise doc.error(where, f"expected a label in words, got {_show(val)}")
+    if len(val) > LABEL_MAX or not val.isprintable():
+        raise doc.error(
+            where, f"{_show(val)}: a label is one line of at most {LABEL_MAX} characters"
+        )
+    if "_" in val:
+        raise doc.error(where, f"{_show(val)}: a label is words, not an id (no underscores)")
+    return val.strip()
 
 
 def _move_options(doc: Doc, spec: dict, w: str, levers: dict[str, Lever]) -> tuple[Option, ...]:
@@ -808,9 +943,45 @@ def _scales(doc: Doc, obj: dict, where: str) -> tuple[tuple[str, float], ...]:
 
 
 EVENT_KEYS = (
-    "id", "name", "headline", "chance", "modifiers", "requires", *EFFECT_KEYS, "once", "reveals",
-    *SOURCE_KEYS,
+    "id", "name", "headline", "headlines", "when", "chance", "modifiers", "requires", *EFFECT_KEYS,
+    "once", "reveals", *SOURCE_KEYS,
 )  # fmt: skip
+HEADLINE_MAX = 200  # characters in a headline (one line of the report)
+
+
+def _headline(doc: Doc, val: Any, where: str) -> str:
+    if not isinstance(val, str) or not val.strip():
+        raise doc.error(where, f"expected a headline (text), got {_show(val)}")
+    if len(val) > HEADLINE_MAX or not val.isprintable():
+        raise doc.error(where, f"a headline is one line of at most {HEADLINE_MAX} characters")
+    return val.strip()
+
+
+def _headlines(
+    doc: Doc, spec: dict, w: str, levers: Mapping[str, Lever]
+) -> tuple[str, tuple[str, ...], tuple[tuple[Requirement, str], ...]]:
+    """An event's `headline`, `headlines` (one per firing, the last repeating) and `when:` list
+    of {lever, min, max, headline} (the first whose lever is in range after the quarter wins)."""
+    if "headline" in spec and "headlines" in spec:
+        raise doc.error(f"{w}.headlines", "give `headline` or `headlines`, not both")
+    many: tuple[str, ...] = ()
+    if "headlines" in spec:
+        raw = spec["headlines"]
+        if not isinstance(raw, list) or not raw:
+            raise doc.error(f"{w}.headlines", "expected a list of headlines, one per firing")
+        many = tuple(_headline(doc, h, f"{w}.headlines[{i}]") for i, h in enumerate(raw))
+    first = many[0] if many else _text(doc, spec, "headline", w, "")
+    variants = []
+    raw_when = spec.get("when", [])
+    if not isinstance(raw_when, list):
+        raise doc.error(f"{w}.when", "expected a list of {lever, min, max, headline}")
+    for i, v in enumerate(raw_when):
+        vw = f"{w}.when[{i}]"
+        check_fields(doc, v, vw, ("lever", "min", "max", "headline"), "{lever, min, max, headline}")
+        text = _headline(doc, _need(doc, v, "headline", vw), f"{vw}.headline")
+        cond = {k: x for k, x in v.items() if k != "headline"}
+        variants.append((_requirement(doc, cond, vw, levers), text))
+    return first, many, tuple(variants)
 
 
 def load_events(
@@ -840,11 +1011,12 @@ def load_events(
         reveals = spec.get("reveals")
         if reveals is not None and reveals not in SIDES:
             raise doc.error(f"{w}.reveals", "expected us or china")
+        headline, headlines, variants = _headlines(doc, spec, w, levers)
         events.append(
             EventDef(
                 eid,
                 _text(doc, spec, "name", w),
-                _text(doc, spec, "headline", w, ""),
+                headline,
                 # with modifiers, `chance` is an intercept (the chance where they read 0)
                 _num(
                     doc, _need(doc, spec, "chance", w), f"{w}.chance", INTERCEPT if mods else CHANCE
@@ -855,6 +1027,8 @@ def load_events(
                 _flag(doc, spec, "once", w),
                 reveals,
                 check_sources(doc, spec, w, figures, required=True),
+                headlines,
+                variants,
             )
         )
     return tuple(events)

@@ -54,13 +54,39 @@ def shapley2(f, x0, x1, y0, y1):
     return fx, fy
 
 
-def trend_factor_extra(ledger: Ledger, meter: str, labels, trend, factor, extra) -> np.ndarray:
-    """value = trend x factor + extra: book the change of each part (exactly) and return the new value."""
+def trend_factor_extra(
+    ledger: Ledger, meter: str, labels, trend, factor, extra, factor_parts=(), extra_parts=()
+) -> np.ndarray:
+    """value = trend x factor + extra: book the change of each part (exactly) and return the new value.
+
+    `factor_parts` and `extra_parts` split the change of the factor or the extra into named
+    (label, change) parts booked apart, so opposite movements (a tranche ending as another
+    starts) are not netted into one cause; what the parts leave is booked under labels[1]/[2]."""
     (t0, t1), (f0, f1), (e0, e1) = trend, factor, extra
     ledger.add(meter, labels[0], (t1 - t0) * f0)
-    ledger.add(meter, labels[1], t1 * (f1 - f0))
-    ledger.add(meter, labels[2], e1 - e0)
+    factor_booked = 0.0
+    for label, d in factor_parts:
+        ledger.add(meter, label, t1 * d)
+        factor_booked = factor_booked + t1 * d
+    ledger.add(meter, labels[1], t1 * (f1 - f0) - factor_booked)
+    extra_booked = 0.0
+    for label, d in extra_parts:
+        ledger.add(meter, label, d)
+        extra_booked = extra_booked + d
+    ledger.add(meter, labels[2], (e1 - e0) - extra_booked)
     return t1 * f1 + e1
+
+
+def product_parts(labels, before, after) -> list[tuple[str, np.ndarray]]:
+    """The change of a product of factors split by factor, each changed in turn (the parts sum to
+    prod(after) - prod(before)): factor i's part is its change times the factors before it at
+    their new values and those after it at their old ones."""
+    parts = []
+    for i, label in enumerate(labels):
+        lead = np.prod(after[:i], axis=0) if i else 1.0
+        tail = np.prod(before[i + 1 :], axis=0) if i + 1 < len(before) else 1.0
+        parts.append((label, lead * (after[i] - before[i]) * tail))
+    return parts
 
 
 def first_order(ledger: Ledger, meter: str, partial: np.ndarray, causes, tags=None) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from game.engine.data import STOCK_CHANNELS, GameData, Scenario
-from game.engine.ledger import Ledger, first_order, shapley2, trend_factor_extra
+from game.engine.ledger import Ledger, first_order, product_parts, shapley2, trend_factor_extra
 from game.engine.rules import apply_effects, apply_moves, fire_events, scaled, set_lever
 from game.engine.yamlsrc import DataError
 
@@ -376,6 +376,8 @@ class Quarter:
 def moves(t: Quarter) -> None:
     """Both sides' moves: capital paid, stances set, one-off effects applied; covert ones noted."""
     t.f["active"] = ~t.st.over
+    # the levers as the quarter began, so later phases can book what moves and events changed
+    t.f["lev_start"] = {k: v.copy() for k, v in t.st.lev.items()}
     t.taken = apply_moves(t.gd, t.st, t.choices, t.ledger)
     covert = np.array([m.covert for m in t.gd.moves], bool)
     t.st.unexposed |= t.taken & covert
@@ -611,7 +613,7 @@ def book_compute(t: Quarter, retired: np.ndarray) -> None:
     us_out = f["us_out"]
     eff = dom_eff(p, st.lev)
     L.add_parts("us_compute", t.parts["us_output"])
-    L.add("us_compute", "retirement", -retired[:, US])
+    L.add("us_compute", "old chips retired", -retired[:, US])
     cloud_parts = [("overseas cloud", f["cloud_delta"] * p["training_share_cloud"], None)]
     if st.lev["neocloud"].any():  # the neocloud push (a covert move) named apart
         neo = f["neocloud_part"] * p["training_share_cloud"]
@@ -624,13 +626,13 @@ def book_compute(t: Quarter, retired: np.ndarray) -> None:
         *cloud_parts,
         ("legacy Nvidia retiring", -retired[:, LEGACY], None),
         (
-            "other retirement",
+            "other chips retired",
             -(retired[:, IMPORT] + retired[:, GREY] + retired[:, DOMESTIC] * eff),
             None,
         ),
     ]
     L.add_parts("cn_compute", cn_parts)
-    us_causes = {"new US chips": us_out, "US retirement": -retired[:, US]}
+    us_causes = {"new US chips": us_out, "US chips retired": -retired[:, US]}
     cn_causes: dict[str, np.ndarray] = {}
     tags = {}
     for c, d, lv in cn_parts:
@@ -665,13 +667,19 @@ def efficiency_and_capability(t: Quarter) -> None:
         + p["open_source_algo"] * lev["open_source"] * ~t.f["decoupled"]
     ) * np.maximum(room - gain_drive, 0)
     set_lever(gd, st, "cn_algo", lev["cn_algo"] + gain_drive + gain_open)
-    luck_before = lev["research_luck"].copy()
     luck = lev["research_luck"] + p["research_noise_months"] * t.normals[:, 2]
     set_lever(gd, st, "research_luck", luck)
+    # booked from the start of the quarter, so the events' jumps (a DeepSeek moment, a US leap)
+    # count with the drift of this phase
+    start = t.f["lev_start"]
+    algo_before, luck_before = start["cn_algo"], start["research_luck"]
     gap = "capability_gap_months"
     mpe = p["months_per_efold"]
     t.ledger.add(gap, "China's algorithmic efficiency", -mpe * np.log(lev["cn_algo"] / algo_before))
     t.ledger.add(gap, "research breakthroughs and luck", lev["research_luck"] - luck_before)
+    step = p["talent_step"]
+    talent = (1 + step * lev["talent"]) / (1 + step * start["talent"])
+    t.ledger.add(gap, "China's talent drives", -mpe * np.log(talent))
 
 
 def chip_market(t: Quarter) -> None:
@@ -785,10 +793,11 @@ def money_and_bubble(t: Quarter) -> None:
     s["us_revenue"] = trend_factor_extra(
         L,
         "us_ai_revenue",
-        ("AI adoption", "blocks, tariffs, burst, decoupling", "chip sales to China"),
+        ("AI adoption", "curbs in force at the start", "chip sales to China"),
         (s["revenue_base"], rev_base1),
         (s["rev_factor"], rev_factor),
         (s["cn_sales"], cn_sales),
+        factor_parts=revenue_factor_parts(t),
     )
     realised = rev_base1 / s["revenue_base"] - 1
     s["revenue_base"], s["rev_factor"], s["cn_sales"] = rev_base1, rev_factor, cn_sales
@@ -799,13 +808,21 @@ def money_and_bubble(t: Quarter) -> None:
     )
     cycle = lev["capex_factor"]
     stargate_capex = p["stargate_capex_q"] * (lev["stargate"] > 0)
+    start = t.f["lev_start"]
+    # a tranche starting as another ends would net to nothing: book the two apart
+    started = (stargate_capex > 0) & ((s["stargate_capex"] <= 0) | (start["stargate"] <= 0))
     s["us_capex"] = trend_factor_extra(
         L,
         "us_ai_capex",
-        ("planned growth", "capex cycle (bubble, recovery)", "Stargate"),
+        ("planned growth", "capex cycle", "a Stargate tranche ending"),
         (s["capex_base"], capex_base1),
         (s["capex_cycle"], cycle),
         (s["stargate_capex"], stargate_capex),
+        factor_parts=(
+            ("capex cycle recovering", start["capex_factor"] - s["capex_cycle"]),
+            ("the crash cutting capex plans", cycle - start["capex_factor"]),
+        ),
+        extra_parts=(("new Stargate tranche", np.where(started, stargate_capex, 0.0)),),
     )
     s["capex_base"], s["capex_cycle"], s["stargate_capex"] = capex_base1, cycle, stargate_capex
     s["us_pipeline"] = s["us_pipeline"] + s["us_capex"]
@@ -820,6 +837,25 @@ def money_and_bubble(t: Quarter) -> None:
     )
     L.add("bubble_risk", "US AI capex", by_capex)
     L.add("bubble_risk", "US AI revenue", by_revenue)
+
+
+def revenue_factor_parts(t: Quarter) -> list[tuple[str, np.ndarray]]:
+    """The change of the factor on US AI revenue since last quarter, one part per curb: the levers
+    as the quarter began (what last quarter's factor was made of) against the levers now."""
+    p, lev, start = t.p, t.st.lev, t.f["lev_start"]
+
+    def factors(v, decoupled):
+        return [
+            1 - p["block_users_revenue_loss"] * v["block_cn_users"],
+            1 - p["tariff_revenue_loss"] * v["tariffs"],
+            1 - p["burst_revenue_cut"] * v["burst"],
+            1 - p["decouple_revenue_loss"] * decoupled,
+        ]
+
+    labels = ("US blocking Chinese users", "tariff retaliation", "the AI bubble bursting",
+              "decoupling")  # fmt: skip
+    before = factors(start, start["decouple_stage"] >= 3)
+    return product_parts(labels, before, factors(lev, t.f["decoupled"]))
 
 
 def overbuild(t: Quarter) -> None:

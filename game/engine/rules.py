@@ -65,7 +65,7 @@ def _checks(gd: GameData, st, j: int, k: int):
     for r in m.requires:
         yield requirement_mask(st, (r,)), lambda g, r=r: r.reason
     if m.has_options:
-        yield st.lev[m.lever] != opt.value, lambda g: f"{opt.name} is already the policy"
+        yield st.lev[m.lever] != opt.value, lambda g: f"{opt.words} is already the policy"
     yield (
         pc >= opt.cost,
         lambda g: f"costs {opt.cost:g} political capital, {float(pc[g]):.0f} available",
