@@ -10,11 +10,61 @@ import textwrap
 import time
 from pathlib import Path
 
-from game.engine.data import DEFAULT_SCENARIO, compact, other_side, side_name
+from game.engine.data import DEFAULT_SCENARIO, SEED_MAX, compact, other_side, side_name
 
 
 class CliError(Exception):
     """An error to print as one line (no traceback) with exit status 2."""
+
+
+class Whole:
+    """An integer option's type, knowing the whole numbers the option allows (`high` None: no
+    upper limit). Parsing refuses text that is not a whole number, saying what is allowed
+    (argparse names the flag); main() checks the range after parsing, so an out-of-range value is
+    reported against its own flag (a bad --seed was once blamed on --us, the first place that
+    used it) before any command runs."""
+
+    def __init__(self, flag: str, low: int, high: int | None = None) -> None:
+        self.flag, self.low, self.high = flag, low, high
+
+    @property
+    def allowed(self) -> str:
+        if self.high is None:
+            return f"at least {self.low}"
+        return f"a whole number from {self.low} to {self.high}"
+
+    def __call__(self, text: str) -> int:
+        try:
+            return int(text)
+        except ValueError:
+            shown = text if len(text) <= 40 else text[:39] + "…"
+            raise argparse.ArgumentTypeError(
+                f"{shown!r} is not a whole number; it must be {self.allowed}"
+            ) from None
+
+    def check(self, value: int | None) -> None:
+        """Raise CliError when `value` (None: the option was not given) is out of range."""
+        if value is None:
+            return
+        if value < self.low or (self.high is not None and value > self.high):
+            raise CliError(f"{self.flag} must be {self.allowed}, not {value}")
+
+
+def _whole(parser, flag: str, low: int, high: int | None = None, **kw) -> None:
+    """Add an integer option `flag` allowing `low`..`high`, checked by main() after parsing."""
+    kind = Whole(flag, low, high)
+    parser.add_argument(flag, type=kind, **kw)
+    parser.set_defaults(whole_options=[*(parser.get_default("whole_options") or []), kind])
+
+
+def _seed_option(parser, **kw) -> None:
+    _whole(parser, "--seed", 0, SEED_MAX, **kw)
+
+
+def check_whole_options(args) -> None:
+    """Every integer option of the chosen command in its range, or CliError naming the flag."""
+    for kind in getattr(args, "whole_options", None) or []:
+        kind.check(getattr(args, kind.flag.lstrip("-").replace("-", "_")))
 
 
 def _table(rows: list[list[str]], header: list[str], right: int | None = None) -> str:
@@ -69,11 +119,7 @@ def cmd_sim(args) -> int:
         raise CliError(
             f"unknown scenario {args.scenario!r}; known: {', '.join(sorted(gd.scenarios))}"
         )
-    if args.games < 1:
-        raise CliError("--games must be at least 1")
     chunk = CHUNK if args.chunk is None else args.chunk
-    if chunk < 1:
-        raise CliError("--chunk must be at least 1")
     out = Path(args.out) if args.out else None
     if out and out.suffix.lower() not in (".csv", ".jsonl"):
         raise CliError(f"--out must end in .csv or .jsonl, got {out.name!r}")
@@ -342,8 +388,6 @@ def cmd_tournament(args) -> int:
 
     gd = load_data()
     _known_scenario(args.scenario, gd)
-    if args.games < 1 or args.planner_games < 0 or args.fixed_plan < 0:
-        raise CliError("--games must be at least 1, --planner-games and --fixed-plan at least 0")
     if args.planner.split(":")[0] != "planner":
         raise CliError(f"--planner must be planner or planner:LEVEL, got {args.planner!r}")
     try:
@@ -406,13 +450,9 @@ def _balance_scenario(spec: str, gd):
 def cmd_balance(args) -> int:
     from game.analysis.balance import DESIGN_SCENARIOS, balance, load_design
     from game.analysis.balance_report import report_json, report_text
-    from game.engine.data import SEED_MAX, load_data
+    from game.engine.data import load_data
 
     gd = load_data()
-    if args.games is not None and args.games < 1:
-        raise CliError(f"--games must be at least 1, got {args.games}")
-    if args.seed is not None and not 0 <= args.seed <= SEED_MAX:
-        raise CliError(f"--seed must be a whole number from 0 to {SEED_MAX}, got {args.seed}")
     scenarios = []
     for spec in dict.fromkeys(args.scenario or DESIGN_SCENARIOS):  # each once, in order
         gd, sid = _balance_scenario(spec, gd)
@@ -629,7 +669,7 @@ def cmd_derive_scenario(args) -> int:
 
 
 def cmd_play(args) -> int:
-    from game.engine.api import SEED_MAX, SaveError
+    from game.engine.api import SaveError
     from game.tui.defaults import default_save_dir
     from game.tui.session import Session
 
@@ -656,10 +696,6 @@ def cmd_play(args) -> int:
         scenario = args.scenario or DEFAULT_SCENARIO
         if scenario not in load_data().scenarios:
             raise CliError(f"unknown scenario {scenario!r}; see `g2 scenarios`")
-        if args.seed is not None and not 0 <= args.seed <= SEED_MAX:
-            raise CliError(
-                f"--seed must be a whole number from 0 to {SEED_MAX} (saves hold no more)"
-            )
         try:
             session = Session.new(side, scenario, opponent, args.seed, save_dir)
         except ValueError as exc:
@@ -703,17 +739,15 @@ def _add_sweep(sub) -> None:
     s.add_argument(
         "--scenario", default=DEFAULT_SCENARIO, help=f"scenario id (default {DEFAULT_SCENARIO})"
     )
-    s.add_argument("--games", type=int, default=1000, help="games per point (default 1000)")
-    s.add_argument("--seed", type=int, default=1, help="seed used at every point (default 1)")
+    _whole(s, "--games", 1, default=1000, help="games per point (default 1000)")
+    _seed_option(s, default=1, help="seed used at every point (default 1)")
     s.add_argument(
         "--mode",
         choices=MODES,
         default="oat",
         help="oat: each figure alone, others at base (default); grid: every combination",
     )
-    s.add_argument(
-        "--workers", type=int, default=None, help="local processes (default: one per CPU; 1 = none)"
-    )
+    _whole(s, "--workers", 1, help="local processes (default: one per CPU; 1 = none)")
     s.add_argument(
         "--dask",
         metavar="ADDRESS",
@@ -738,17 +772,17 @@ def _add_sim(sub) -> None:
         help="China player: a persona (self-reliance, pragmatist, efficiency-first), "
         "random-persona, planner[:LEVEL], hold, a plan file, or a plan name in data/plans/",
     )
-    s.add_argument("--games", type=int, default=1000, help="number of games (default 1000)")
-    s.add_argument("--seed", type=int, default=1, help="batch seed (default 1)")
+    _whole(s, "--games", 1, default=1000, help="number of games (default 1000)")
+    _seed_option(s, default=1, help="batch seed (default 1)")
     s.add_argument("--scenario", default=DEFAULT_SCENARIO, help="scenario id (see `g2 scenarios`)")
     s.add_argument("--json", action="store_true", help="print a machine-readable summary")
     s.add_argument(
         "--out", help="write one row per game per quarter to FILE.csv or FILE.jsonl (game by game)"
     )
-    s.add_argument(
+    _whole(
+        s,
         "--chunk",
-        type=int,
-        default=None,
+        1,
         help="games simulated at once (default 10000): memory grows with it; results do not depend "
         "on it (with the planner, its own search dice do)",
     )
@@ -769,13 +803,12 @@ def _add_analysis(sub) -> None:
         "calibrate",
         help="check the model against the calibration targets (T1-T11, backtest T12 on)",
     )
-    c.add_argument(
-        "--runs", type=int, default=None, help="games per target (default: data/calibration.yaml)"
-    )
-    c.add_argument("--seed", type=int, default=None)
-    c.add_argument(
+    _whole(c, "--runs", 1, help="games per target (default: data/calibration.yaml)")
+    _seed_option(c, help="seed (default: data/calibration.yaml)")
+    _whole(
+        c,
         "--seeds",
-        type=int,
+        1,
         default=1,
         metavar="K",
         help="run every target at K seeds (seed, seed+1, ...); a check passes only at all of them",
@@ -788,16 +821,15 @@ def _add_analysis(sub) -> None:
         help="every US persona against every China persona (and the planner): win rates and "
         "the balance verdict",
     )
-    t.add_argument("--games", type=int, default=1000, help="games per persona pairing (1000)")
-    t.add_argument(
-        "--planner-games", type=int, default=200, help="games per planner pairing (200; 0 = skip)"
-    )
+    _whole(t, "--games", 1, default=1000, help="games per persona pairing (1000)")
+    _whole(t, "--planner-games", 0, default=200, help="games per planner pairing (200; 0 = skip)")
     t.add_argument("--planner", default="planner", help="planner or planner:LEVEL (default level)")
-    t.add_argument("--seed", type=int, default=1)
+    _seed_option(t, default=1, help="seed (default 1)")
     t.add_argument("--scenario", default=DEFAULT_SCENARIO, help="scenario id (see `g2 scenarios`)")
-    t.add_argument(
+    _whole(
+        t,
         "--fixed-plan",
-        type=int,
+        0,
         default=0,
         metavar="GAMES",
         help="add each side's best fixed plan, searched against its best persona with GAMES games "
@@ -823,10 +855,8 @@ def _add_analysis(sub) -> None:
         metavar="S",
         help=f"a scenario id or file (repeatable; default: {' and '.join(DESIGN_SCENARIOS)})",
     )
-    b.add_argument(
-        "--games", type=int, default=None, help="games per arm (default: data/design.yaml, 1200)"
-    )
-    b.add_argument("--seed", type=int, default=None, help="seed (default: data/design.yaml)")
+    _whole(b, "--games", 1, help="games per arm (default: data/design.yaml, 1200)")
+    _seed_option(b, help="seed (default: data/design.yaml)")
     b.add_argument("--design", metavar="FILE", help="targets file (default data/design.yaml)")
     b.add_argument("--json", action="store_true", help="print the report as JSON")
     b.set_defaults(func=cmd_balance)
@@ -883,7 +913,7 @@ def _add_play(sub) -> None:
     pl.add_argument(
         "--opponent", help="an AI (persona, planner[:LEVEL]; see `g2 agents`) or human (hot-seat)"
     )
-    pl.add_argument("--seed", type=int, help="seed (default: random)")
+    _seed_option(pl, help="seed (default: random)")
     pl.add_argument("--load", help="resume a save file")
     pl.set_defaults(func=cmd_play)
 
@@ -916,6 +946,7 @@ def main(argv: list[str] | None = None) -> int:
             print("\n(run `g2` in a terminal to play)")
             return 0
     try:
+        check_whole_options(args)
         return args.func(args)
     except (CliError, DataError, MoveError) as exc:
         print(f"g2 {args.command}: error: {exc}", file=sys.stderr)

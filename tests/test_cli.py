@@ -153,3 +153,54 @@ def test_sim_results_do_not_depend_on_the_chunk_size(tmp_path, capsys):
     assert outs[0] == outs[1]
     header = outs[0][1].decode().splitlines()[0]
     assert header.startswith("game,quarter,score,")
+
+
+# ----------------------------------------------------------------------------- integer options
+
+SEED_RANGE = "a whole number from 0 to 18446744073709551615"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["sim", "--seed=-1"], f"--seed must be {SEED_RANGE}, not -1"),
+        (["sim", "--us", "hawk", "--seed", "-1"], f"--seed must be {SEED_RANGE}, not -1"),
+        (["sim", "--seed", str(2**64)], f"--seed must be {SEED_RANGE}, not {2**64}"),
+        (["sim", "--games", "0"], "--games must be at least 1, not 0"),
+        (["sim", "--games=-3"], "--games must be at least 1, not -3"),
+        (["sim", "--chunk", "0"], "--chunk must be at least 1, not 0"),
+        (["calibrate", "--seed=-1"], f"--seed must be {SEED_RANGE}, not -1"),
+        (["calibrate", "--runs", "0"], "--runs must be at least 1, not 0"),
+        (["calibrate", "--seeds", "0"], "--seeds must be at least 1, not 0"),
+        (["tournament", "--seed=-1"], f"--seed must be {SEED_RANGE}, not -1"),
+        (["tournament", "--games", "0"], "--games must be at least 1, not 0"),
+        (["tournament", "--planner-games=-1"], "--planner-games must be at least 0, not -1"),
+        (["tournament", "--fixed-plan=-1"], "--fixed-plan must be at least 0, not -1"),
+        (["balance", "--seed=-1"], f"--seed must be {SEED_RANGE}, not -1"),
+        (["sweep", "--vary", "grey_q=1,2", "--seed=-1"], f"--seed must be {SEED_RANGE}, not -1"),
+        (["sweep", "--vary", "grey_q=1,2", "--workers", "0"], "--workers must be at least 1"),
+        (["sweep", "--vary", "grey_q=1,2", "--games", "0"], "--games must be at least 1, not 0"),
+        (["play", "--seed=-1"], f"--seed must be {SEED_RANGE}, not -1"),
+    ],
+)
+def test_an_integer_option_out_of_range_names_its_own_flag(capsys, argv, message):
+    code, out, err = run_cli(capsys, *argv)
+    assert code == 2 and out == ""
+    assert f"g2 {argv[0]}: error: {message}" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "flag", "allowed"),
+    [
+        (["sim", "--seed", "x"], "--seed", SEED_RANGE),
+        (["sim", "--games", "1.5"], "--games", "at least 1"),
+        (["tournament", "--planner-games", "many"], "--planner-games", "at least 0"),
+    ],
+)
+def test_an_integer_option_that_is_not_a_number_says_what_is_allowed(capsys, argv, flag, allowed):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exc.value.code == 2
+    assert f"argument {flag}: {argv[-1]!r} is not a whole number; it must be {allowed}" in err

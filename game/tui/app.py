@@ -39,7 +39,8 @@ class G2App(MinimumSizeApp):  # below 80×24 a "too small" screen covers the gam
         from game.tui.session import Session
 
         if isinstance(choice, Path):
-            self.load(choice)
+            if not self.load(choice):  # the new-game screen is gone: bring it back, never a blank
+                self.new_game()
         elif isinstance(choice, NewGameChoice):
             try:
                 s = Session.new(
@@ -65,17 +66,20 @@ class G2App(MinimumSizeApp):  # below 80×24 a "too small" screen covers the gam
         if session.over:
             self.call_after_refresh(self.game_over, session)
 
-    def load(self, path: Path) -> None:
+    def load(self, path: Path) -> bool:
+        """Open the save at `path` in the war room; False (the reason notified, the screens left
+        as they were) when it cannot be loaded."""
         from game.engine.api import SaveError
         from game.tui.session import Session
 
         try:
             s = Session.load(path, save_dir=self.save_dir)  # saves go to the app's folder
         except SaveError as exc:
-            self.notify(str(exc), title="Cannot load", severity="error", timeout=8)
-            return
+            self.notify(str(exc), title="Cannot load", severity="error", timeout=8, markup=False)
+            return False
         self.show_war_room(s)
-        self.notify(f"Loaded {path.name}: {s.game.scenario}, {s.game.quarter}")
+        self.notify(f"Loaded {path.name}: {s.game.scenario}, {s.game.quarter}", markup=False)
+        return True
 
     def game_over(self, session: Session) -> None:
         from game.tui.screens.gameover import GameOverScreen
@@ -87,6 +91,31 @@ class G2App(MinimumSizeApp):  # below 80×24 a "too small" screen covers the gam
                 self.exit()
 
         self.push_screen(GameOverScreen(session), after)
+
+    def confirm_quit(self, plan: list[str] | None = None) -> None:
+        """Quit after asking, when a game is open, saying what would be lost: `plan`, the moves
+        chosen for this quarter, and any quarter not saved (Session.unsaved_summary)."""
+        from game.tui.screens.prompt import ConfirmScreen
+
+        if self.session is None:
+            self.exit()
+            return
+        lost = self.session.unsaved_summary(plan)
+        if lost is None:
+            path = self.session.autosave_path
+            saved = self.session.last_save
+            lost = (
+                f"The game is saved at {saved.quarter}: load it with l ({path.name})."
+                if saved is not None
+                else "No quarter has been played yet."
+            )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        question = f"Quit G2?\n\n{lost}"
+        self.push_screen(ConfirmScreen(question, "Quit", "Keep playing", title="Quit"), answered)
 
     # -- app-wide actions
     def action_load(self) -> None:

@@ -13,6 +13,7 @@ def default_save_dir() -> Path:
 
 
 SAVE_DIR = default_save_dir()
+# the prefix of each game's own autosave, autosave-{scenario}-{side}-{seed}-… (Session.autosave_path)
 AUTOSAVE = "autosave"
 HOTSEAT = "human"  # the opponent spec for a second player at the same keyboard
 MAX_NAME = 64  # characters in a save's name

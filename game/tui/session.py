@@ -17,6 +17,9 @@ import numpy as np
 from game.ai import decide, make_agent
 from game.ai.catalog import default_opponent
 from game.engine.api import (
+    MAX_MOVES,
+    MAX_TURNS,
+    MOVE_TEXT_RE,
     Game,
     SaveError,
     TurnResult,
@@ -26,7 +29,7 @@ from game.engine.api import (
     one_line,
     read_save,
 )
-from game.engine.data import DEFAULT_SCENARIO, SIDES, other_side, side_name
+from game.engine.data import DEFAULT_SCENARIO, QUARTER_RE, SIDES, other_side, side_name
 from game.tui.defaults import AUTOSAVE, HOTSEAT, MAX_NAME, SAVE_DIR, default_save_dir
 
 __all__ = [
@@ -54,6 +57,21 @@ class SaveInfo:
     error: str = ""
 
 
+@dataclass(frozen=True)
+class SavePoint:
+    """Where the game stood at its last save: quarters played, take-backs made, the quarter it
+    resumes at, and how it was saved ("save" or "autosave")."""
+
+    played: int
+    takebacks: int
+    quarter: str
+    how: str
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 @dataclass
 class Session:
     game: Game
@@ -62,8 +80,12 @@ class Session:
     name: str = ""
     save_dir: Path = field(default_factory=default_save_dir)
     results: list[TurnResult] = field(default_factory=list)
+    # the quarters played and then taken back, in order: {"quarter", "us", "china"} (see take_back)
+    takebacks: list[dict] = field(default_factory=list)
     # why the last autosave failed (None when it worked): the game goes on, the UI says so
     autosave_error: str | None = field(default=None, init=False, compare=False)
+    # the last successful save (or the file a loaded game came from); None while nothing is saved
+    last_save: SavePoint | None = field(default=None, init=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.side not in SIDES:
@@ -96,13 +118,17 @@ class Session:
         into the folder it came from. Raises SaveError (one line; the file is left untouched)."""
         p = Path(path)
         body = read_save(p)
-        side, opponent, name = _check_extra(p, body.get("extra", {}))
+        extra = body.get("extra", {})
+        side, opponent, name = _check_extra(p, extra)
+        takebacks = _check_takebacks(p, extra)
         game = load_game(p, body)
         folder = default_save_dir() if save_dir is None else Path(save_dir)
         try:
-            return cls(game, side, opponent, name=name, save_dir=folder)
+            s = cls(game, side, opponent, name=name, save_dir=folder, takebacks=takebacks)
         except ValueError as exc:
             raise SaveError(str(exc), path=p) from None
+        s.last_save = SavePoint(len(game.history), len(takebacks), game.quarter, "save")
+        return s
 
     # -- facts
     @property
@@ -112,6 +138,15 @@ class Session:
     @property
     def over(self) -> bool:
         return self.game.over
+
+    @property
+    def autosave_path(self) -> Path:
+        """This game's own autosave slot in the save folder, rewritten after every quarter:
+        autosave-{scenario}-{side}-{seed}-vs-{opponent}.json (…-hotseat.json in hot-seat play), so
+        two games never share a slot, and a loaded game goes on autosaving into its own."""
+        who = "hotseat" if self.hotseat else f"vs-{self.opponent}"
+        stem = f"{AUTOSAVE}-{self.game.scenario}-{self.side}-{self.game.seed}-{who}"
+        return self.save_dir / f"{_safe_name(stem)}.json"
 
     def opponent_title(self) -> str:
         if self.hotseat:
@@ -141,25 +176,104 @@ class Session:
         r = self.game.play_turn({self.side: list(mine), self.other: list(theirs)})
         self.results.append(r)
         if autosave:
-            self.autosave_error = None
-            try:
-                self.save(AUTOSAVE)
-            except (OSError, ValueError) as exc:  # SaveError is a ValueError
-                self.autosave_error = one_line(str(exc), 400)
+            self.autosave()
         return r
+
+    def take_back(self, autosave: bool = True) -> TurnResult | None:
+        """Undo the last quarter played (against the AI only): the game is rebuilt from its seed by
+        replaying every quarter but the last, its TurnResult is dropped, and what was played is
+        recorded in `takebacks`, which every later save keeps (extra.takebacks).
+
+        The record is what keeps a replay honest: a quarter's dice depend only on the game's seed
+        and the quarter, so the quarter replays with the same dice (and the AI, whose dice are
+        seeded the same way, makes the same moves). A player who takes a quarter back has seen its
+        outcome, and the save says so. Returns the result of the quarter now last played (as the
+        replay computed it; None when the game is back at its start). Raises ValueError (one line)
+        in hot-seat play or when no quarter has been played."""
+        if self.hotseat:
+            raise ValueError("a quarter cannot be taken back in hot-seat play")
+        if not self.game.history:
+            raise ValueError("no quarter has been played yet, so there is none to take back")
+        *kept, last = self.game.history
+        game = Game(self.game.scenario, self.game.seed, self.game.data)
+        result = None
+        for rec in kept:
+            result = game.play_turn({"us": list(rec["us"]), "china": list(rec["china"])})
+        self.takebacks.append(
+            {"quarter": last["quarter"], "us": list(last["us"]), "china": list(last["china"])}
+        )
+        self.game = game
+        if self.results and self.results[-1].quarter == last["quarter"]:
+            self.results.pop()
+        if autosave:
+            self.autosave()
+        return result
 
     # -- saving
     def save(self, name: str | None = None) -> Path:
         """Save as `name` (default: the session's name) in the save folder. Raises SaveNameError
         for a name that cannot be used and SaveError when the file cannot be written."""
         name = check_save_name(self.name if name is None else name)
+        return self._write(self.save_dir / f"{name}.json", "save")
+
+    def autosave(self) -> Path | None:
+        """Write the game to its autosave slot (autosave_path). A failure does not stop the game:
+        `autosave_error` says why (None when it worked), for the UI to show."""
+        self.autosave_error = None
+        try:
+            return self._write(self.autosave_path, "autosave")
+        except (OSError, ValueError) as exc:  # SaveError is a ValueError
+            self.autosave_error = one_line(str(exc), 400)
+            return None
+
+    def _write(self, path: Path, how: str) -> Path:
         extra = {
             "side": self.side,
             "opponent": self.opponent,
             "name": self.name,
             "saved_at": datetime.now().isoformat(timespec="seconds"),
         }
-        return self.game.save(self.save_dir / f"{name}.json", extra=extra)
+        if self.takebacks:
+            extra["takebacks"] = [dict(t) for t in self.takebacks]
+        written = self.game.save(path, extra=extra)
+        self.last_save = SavePoint(
+            len(self.game.history), len(self.takebacks), self.game.quarter, how
+        )
+        return written
+
+    def unsaved_summary(self, plan: list[str] | None = None) -> str | None:
+        """What quitting now would lose, in one line, or None when nothing would be: the moves
+        planned for this quarter (never saved) and what the game did since its last save (when an
+        autosave failed or was not made). E.g. "This quarter's plan (2 moves) is not saved; the game
+        itself was autosaved at 2026Q1." """
+        lost = [f"this quarter's plan ({_count(len(plan), 'move')})"] if plan else []
+        game = self._unsaved_play()
+        if game:
+            lost.append(game)
+        at = self.last_save
+        if not lost:
+            return None
+        plural = len(lost) > 1 or game.startswith("quarters")
+        text = f"{' and '.join(lost)} {'are' if plural else 'is'} not saved"
+        if game and self.autosave_error:
+            text += f" (the autosave failed: {self.autosave_error})"
+        elif at is not None and not game:
+            text += f"; the game itself was {at.how}d at {at.quarter}"
+        return text[0].upper() + text[1:] + "."
+
+    def _unsaved_play(self) -> str:
+        """The play since the last save ('' when it is all saved): quarters played, or take-backs."""
+        at = self.last_save or SavePoint(0, 0, "", "")
+        hist = self.game.history
+        if at.takebacks != len(self.takebacks):
+            since = f"since {at.quarter}" if self.last_save else "from its start"
+            return f"the game {since}, with the take-back of {self.takebacks[-1]['quarter']},"
+        new = hist[at.played :]
+        if not new:
+            return ""
+        if len(new) == 1:
+            return f"quarter {new[0]['quarter']}"
+        return f"quarters {new[0]['quarter']} to {new[-1]['quarter']}"
 
     # -- the end
     @property
@@ -259,6 +373,35 @@ def _check_extra(p: Path, extra: dict) -> tuple[str, str, str]:
     return side, opponent, name.strip()
 
 
+def _check_takebacks(p: Path, extra: dict) -> list[dict]:
+    """The quarters a save's `extra.takebacks` says were played and taken back (see
+    Session.take_back), or SaveError (one line, "corrupt save: extra.takebacks…"): a list of at
+    most MAX_TURNS objects, each exactly {"quarter": "2025Q3", "us": [moves], "china": [moves]}."""
+
+    def bad(what: str) -> SaveError:
+        return SaveError(f"corrupt save: extra.takebacks{what}", path=p)
+
+    records = extra.get("takebacks", [])
+    if not isinstance(records, list) or len(records) > MAX_TURNS:
+        raise bad(f" must be a list of at most {MAX_TURNS} quarters, not {_shown(records)}")
+    out = []
+    for i, rec in enumerate(records):
+        if not isinstance(rec, dict) or set(rec) != {"quarter", *SIDES}:
+            raise bad(f"[{i}] must be {{quarter, us, china}}, not {_shown(rec)}")
+        quarter = rec["quarter"]
+        if not isinstance(quarter, str) or not QUARTER_RE.fullmatch(quarter):
+            raise bad(f"[{i}].quarter must be a quarter like '2025Q3', not {_shown(quarter)}")
+        for side in SIDES:
+            moves = rec[side]
+            if not isinstance(moves, list) or len(moves) > MAX_MOVES:
+                raise bad(f"[{i}].{side} must be a list of moves, not {_shown(moves)}")
+            for j, m in enumerate(moves):
+                if not isinstance(m, str) or not MOVE_TEXT_RE.fullmatch(m):
+                    raise bad(f"[{i}].{side}[{j}] is not a move: {_shown(m)}")
+        out.append({"quarter": quarter, "us": list(rec["us"]), "china": list(rec["china"])})
+    return out
+
+
 def _mtime(p: Path) -> float:
     for look in (p.stat, p.lstat):
         try:
@@ -286,6 +429,7 @@ def list_saves(folder: str | Path = SAVE_DIR) -> list[SaveInfo]:
         try:
             body = read_save(p)
             side, opponent, _ = _check_extra(p, body.get("extra", {}))
+            _check_takebacks(p, body.get("extra", {}))
         except SaveError as exc:
             out.append(SaveInfo(p, error=exc.reason))
             continue

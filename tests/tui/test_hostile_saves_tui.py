@@ -184,7 +184,7 @@ def test_load_from_another_folder_then_save_writes_to_the_save_folder(tmp_path, 
     s.resolve([])  # autosaves
     assert s.autosave_error is None
     s.save("mine")
-    assert sorted(p.name for p in saves.iterdir()) == ["autosave.json", "mine.json"]
+    assert sorted(p.name for p in saves.iterdir()) == [s.autosave_path.name, "mine.json"]
     assert _snapshot(other) == before  # the folder it came from is untouched
 
 
@@ -247,17 +247,18 @@ def test_a_save_name_is_made_safe(tmp_path, name, stem):
 # ----------------------------------------------------------------------------- failed autosaves
 
 
-def test_a_folder_named_autosave_json_fails_the_autosave_and_the_game_goes_on(tmp_path):
-    (tmp_path / "autosave.json").mkdir()
+def test_a_folder_named_like_the_autosave_fails_the_autosave_and_the_game_goes_on(tmp_path):
     s = Session.new("us", seed=5, save_dir=tmp_path)
+    slot = s.autosave_path
+    slot.mkdir()
     r = s.resolve([])
     assert r.quarter == "2025Q1" and s.game.quarter == "2025Q2"
     assert s.autosave_error and "cannot save" in s.autosave_error
     assert "\n" not in s.autosave_error
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["autosave.json"]  # no temp file left
-    (tmp_path / "autosave.json").rmdir()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [slot.name]  # no temp file left
+    slot.rmdir()
     s.resolve([])
-    assert s.autosave_error is None and read_save(tmp_path / "autosave.json")
+    assert s.autosave_error is None and read_save(slot)
 
 
 def test_a_file_where_the_save_folder_should_be_fails_the_autosave_and_the_game_goes_on(tmp_path):
@@ -354,8 +355,8 @@ def test_the_load_screen_lists_hostile_files_in_red_and_survives_keys(
 
 
 def test_a_failed_autosave_is_shown_and_the_game_goes_on(cheap_forecasts, tmp_path):
-    (tmp_path / "autosave.json").mkdir()
     s = Session.new("us", "2025-deepseek-shock", "pragmatist", seed=3, save_dir=tmp_path)
+    s.autosave_path.mkdir()
     seen = {}
 
     async def script(app, pilot):
@@ -440,7 +441,8 @@ def test_a_loaded_game_saves_into_the_apps_folder(tmp_path):
 
     drive(script, Session.new("us", seed=1, save_dir=saves), save_dir=saves)
     assert _snapshot(other) == before
-    assert read_save(saves / "autosave.json")["seed"] == 5
+    slots = list(saves.glob("autosave-*-5-*.json"))  # the loaded game's own slot (seed 5)
+    assert len(slots) == 1 and read_save(slots[0])["seed"] == 5
 
 
 def test_one_line_is_used_for_displayed_names():

@@ -36,7 +36,9 @@ def test_play_a_quarter_as_the_us_with_preview_report_and_save(tmp_path):
         assert app.screen.chosen["us"] == ["chip_subsidy"]
         gd = app.session.game.data
         cost = gd.moves[gd.move_index["chip_subsidy"]].options[0].cost
-        assert f"{60 - cost:g} of 60 political capital left" in str(app.screen.query_one("#plan").render())
+        assert f"{60 - cost:g} of 60 political capital left" in str(
+            app.screen.query_one("#plan").render()
+        )
         await pilot.press("e")
         await settle(app, pilot)
         assert isinstance(app.screen, ReportScreen)
@@ -61,7 +63,7 @@ def test_play_a_quarter_as_the_us_with_preview_report_and_save(tmp_path):
         seen["history"] = app.session.game.history
 
     drive(play, s)
-    assert (tmp_path / "autosave.json").exists()
+    assert s.autosave_path.exists() and s.autosave_path.parent == tmp_path
     body = json.loads((tmp_path / "mine.json").read_text())
     assert body["extra"]["side"] == "us" and body["extra"]["opponent"] == "pragmatist"
     # load and continue: the same game, one more quarter

@@ -62,8 +62,9 @@ class LoadScreen(ModalScreen[Path | None]):
                 yield Static(
                     Text(
                         f"No saves yet in {one_line(str(self.folder))}/.\n\n"
-                        "Games save themselves every quarter (as autosave) and on ctrl+s in the war "
-                        "room. Press escape to go back."
+                        "Every game saves itself each quarter in its own slot "
+                        "(autosave-<scenario>-<side>-<seed>-…) and on ctrl+s in the war room. "
+                        "Press escape to go back."
                     ),
                     id="empty",
                 )

@@ -1,4 +1,5 @@
-"""Small modal prompts: a save name, and handing the keyboard over in hot-seat play."""
+"""Small modal prompts: a save name, a yes/no question, and handing the keyboard over in hot-seat
+play."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Button, Input, Static
 
 from game.engine.api import one_line
 from game.tui.defaults import SAVE_DIR
@@ -73,3 +74,46 @@ class HandOverScreen(ModalScreen[None]):
 
     def action_go(self) -> None:
         self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question (e.g. "Quit G2?" with what would be lost). Dismisses with True for yes
+    (y, or enter on the focused Yes button) and False for no (n, escape, or the No button). The
+    question is plain text (never markup: it may quote a save's name) and wraps to fit 80×24."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No", key_display="n/esc"),
+        # the focused button takes enter first (tab to No, enter: no); with no button focused it is yes
+        Binding("enter", "answer(True)", "Yes", show=False),
+    ]
+    DEFAULT_CSS = PROMPT_CSS.format(name="ConfirmScreen") + (
+        "ConfirmScreen > Vertical { max-width: 76; max-height: 22; }\n"
+        "ConfirmScreen #question { height: auto; max-height: 16; margin-bottom: 1; }\n"
+        "ConfirmScreen #answers { height: auto; align-horizontal: center; }\n"
+        "ConfirmScreen #answers Button { margin: 0 1; min-width: 12; }\n"
+    )
+
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No", title: str = "") -> None:
+        super().__init__()
+        self.question, self.yes, self.no, self.title_text = question, yes, no, title
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            if self.title_text:
+                box.border_title = one_line(self.title_text, 60)
+            box.border_subtitle = "y yes · n/esc no"
+            yield Static(Text(self.question), id="question")
+            with Horizontal(id="answers"):
+                yield Button(f"{self.yes} (y)", variant="primary", id="yes")
+                yield Button(f"{self.no} (n)", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
