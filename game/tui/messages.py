@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
-
-from typing import TYPE_CHECKING
 
 from game.engine.api import TurnResult
 

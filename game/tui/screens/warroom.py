@@ -165,6 +165,7 @@ class WarRoom(Screen):
         self.show_plan()
         self.query_one("#moves", MovePicker).show(g.moves(self.acting), self.chosen[self.acting])
         self.show_why(self.focused_meter)
+        self.refresh_bindings()
 
     def capital(self) -> float:
         return self.session.game.meters[capital_lever(self.acting)]
@@ -255,6 +256,11 @@ class WarRoom(Screen):
             return None  # shown greyed out in the footer
         if action == "score" and self.busy:  # the quarter is resolving in a worker
             return None
+        if action == "take_back":  # against the AI only, once a quarter has been played
+            if self.session.hotseat:
+                return False
+            if self.busy or not self.session.game.history or self.acting != self.session.side:
+                return None
         return True
 
     def action_clear(self) -> None:
@@ -368,4 +374,28 @@ class WarRoom(Screen):
         self.app.action_help()
 
     def action_quit(self) -> None:
-        self.app.exit()
+        """Quit, asking first when something would be lost (a plan, an unsaved quarter)."""
+        self.app.confirm_quit([*self.chosen["us"], *self.chosen["china"]])
+
+    def action_chart(self) -> None:
+        from game.tui.screens.chart import ChartScreen
+
+        self.app.push_screen(ChartScreen(self.session, self.focused_meter, self.acting))
+
+    def action_take_back(self) -> None:
+        """Undo the last quarter (against the AI); the save records it, so a replay is honest."""
+        s = self.session
+        try:
+            gone = s.game.history[-1]["quarter"] if s.game.history else ""
+            s.take_back()
+        except ValueError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        self.chosen = {"us": [], "china": []}
+        self.acting = s.side
+        self.refresh_all()
+        self.query_one("#news", RichLog).write(
+            f"[b]{gone} taken back[/b]: back at the start of {s.game.quarter}. "
+            "The quarter replays with the same dice; the save records the take-back."
+        )
+        self.notify(f"Took back {gone}; the save records it.", markup=False)

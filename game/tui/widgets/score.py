@@ -94,13 +94,11 @@ def compact(parts: list[dict[str, Any]], limit: int = 3) -> RenderableType:
     parts = largest_first(parts)
     grid = Table.grid(padding=(0, 1))
     grid.add_column(justify="right", no_wrap=True, min_width=11)
-    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column(ratio=1)
     for p in parts[:limit]:
         grid.add_row(
             Text(lead_text(p["points"]), STYLE[favours(p["points"])]),
-            p["part"],
-            Text(f"±{p['weight']:g}", "dim"),
+            Text.assemble(p["part"], (f" ±{p['weight']:g}", "dim")),
         )
     return Group(
         Text("largest parts (of their most)", "dim"),
