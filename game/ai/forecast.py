@@ -11,9 +11,9 @@ from game.ai.base import agent_policy, agent_rng, move_strings, observe, sanitiz
 from game.ai.personas import PERSONAS, Mixture
 from game.ai.registry import make_agent
 from game.ai.rollout import TiledRng, fork, rollout
-from game.engine.api import Game
+from game.engine.api import Game, lead_text
 from game.engine.batch import Batch
-from game.engine.data import Meter, other_side, quarter_name, score_sign
+from game.engine.data import Meter, figure_text, other_side, quarter_name, score_sign
 from game.engine.runner import run
 
 PREVIEW_GAMES = 200
@@ -178,7 +178,6 @@ def advisors(game: Game, side: str) -> list[Advice]:
     and why it still stands by it (the argument it speaks for pays beyond the forecast's year)."""
     obs = observe(game.snapshot(), side)  # personas only read it: one view serves all three
     sign = score_sign(side)
-    who = "the US's" if side == "us" else "China's"
     out = []
     for key, cls in PERSONAS[side].items():
         persona = cls()
@@ -197,10 +196,11 @@ def advisors(game: Game, side: str) -> list[Advice]:
         move, gap, score = next((t for t in tried if t[2] >= 0), tried[0])
         reason = (
             f"{cls.description} Forecast over a year against holding: {_gap_text(gap)}; "
-            f"score {score:+.1f} from {who} side."
+            f"the score moves {lead_text(score * sign)}."
         )
         if score < 0:
-            why = ", ".join(cls.speaks_for) or "my reading of the documents"
+            why = "; ".join(figure_text(game.data, f) for f in cls.speaks_for)
+            why = why or "my reading of the documents"
             reason += (
                 f" It loses points this year, as did the other {len(tried) - 1} moves I weighed; "
                 f"I still advise it: it is the case the documents I speak for make ({why}), "

@@ -17,9 +17,11 @@ def test_an_advisor_names_a_losing_forecast_and_why_it_stands_by_it(side):
     for a in forecast.advisors(g, side):
         if a.move is None:
             continue
-        found = re.search(r"score ([+-]\d+\.\d) from", a.reason)
+        # one score convention: the side the move favours, never a bare sign
+        found = re.search(r"the score moves (US|China|even) \+?(\d+\.\d)", a.reason)
         assert found, a.reason
-        if float(found.group(1)) < 0:
+        mine = {"us": "US", "china": "China"}[side]
+        if found.group(1) not in (mine, "even"):
             assert "still advise" in a.reason, a.reason
         else:
             assert "still advise" not in a.reason, a.reason
