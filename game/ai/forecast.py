@@ -190,8 +190,10 @@ def advisors(game: Game, side: str) -> list[Advice]:
         tried = []
         for move in moves[:ADVISOR_TRIES]:
             sp = {s.meter: s for s in preview(game, move, side, n=100)}
-            tried.append((move, sp["capability_gap_months"].effect, sp["score"].effect * sign))
-            if tried[-1][2] >= 0:
+            # judged as shown (to one decimal): a move that shows as "even 0.0" does not lose
+            score = round(sp["score"].effect * sign, 1)
+            tried.append((move, sp["capability_gap_months"].effect, score))
+            if score >= 0:
                 break
         move, gap, score = next((t for t in tried if t[2] >= 0), tried[0])
         reason = (
@@ -201,8 +203,14 @@ def advisors(game: Game, side: str) -> list[Advice]:
         if score < 0:
             why = "; ".join(figure_text(game.data, f) for f in cls.speaks_for)
             why = why or "my reading of the documents"
+            others = len(tried) - 1
+            also = (
+                f", as did the other {others} move{'s' if others > 1 else ''} I weighed"
+                if others
+                else ""
+            )
             reason += (
-                f" It loses points this year, as did the other {len(tried) - 1} moves I weighed; "
+                f" It loses points this year{also}; "
                 f"I still advise it: it is the case the documents I speak for make ({why}), "
                 "and it pays beyond the forecast's year if at all."
             )

@@ -23,11 +23,13 @@ async def wait(pilot):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_war_room(snap_compare, tmp_path, size):
-    """The US war room in 2025Q1 against the pragmatist: the quarter and score in the header; the meter
-    table (score, capability gap, compute, shares, bubble risk, tension, capital) with values, changes
-    and trends; at 120 columns the race panel (score track, compute sparklines, China's channels,
-    gauges); the move picker grouped by kind with costs, illegal moves marked ✗, the highlighted move's
-    description, sources and its preview spread; the news feed; the footer's keys."""
+    """The US war room in 2025Q1 against the pragmatist: the quarter and the score ("Score US +3.6")
+    in the title; the meter table (short names at 80 columns); at 120 columns the centre panel (score
+    track, the largest parts with their weights, compute on one log scale, China's channels, the bills
+    with their odds, this quarter's odds); the plan in words with the capital left; the move picker
+    by kind with costs in their own column, illegal moves marked ✗; the highlighted option's preview:
+    its words and cost, the score vs holding in a year and at the end, the chart with and without it;
+    the first tip of the guided quarter; the footer's keys, all of them at 80 columns."""
 
     async def run_before(pilot):
         await wait(pilot)
@@ -89,3 +91,76 @@ def test_game_over_screen(snap_compare, tmp_path, size):
         await wait(pilot)
 
     assert snap_compare(G2App(s, tmp_path), terminal_size=size, run_before=run_before)
+
+
+def after_a_quarter(tmp_path, side="us", seed=3):
+    """A game one quarter in (a Stargate tranche against the pragmatist), so history shows."""
+    s = Session.new(side, seed=seed, opponent="pragmatist", save_dir=tmp_path)
+    s.resolve(["stargate_tranche"], autosave=False)
+    s.resolve(["rasa_push"], autosave=False)
+    return G2App(s, tmp_path)
+
+
+def press_then_wait(*keys):
+    async def run_before(pilot):
+        await wait(pilot)
+        await pilot.press(*keys)
+        await wait(pilot)
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_score_screen(snap_compare, tmp_path, size):
+    """s in the war room: the total labelled by side, every part with its points for a side, its bar
+    on the China ◀│▶ US axis, its weight, what it measures and whose argument it is; the win rule."""
+    assert snap_compare(
+        after_a_quarter(tmp_path), terminal_size=size, run_before=press_then_wait("s")
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_chart_screen(snap_compare, tmp_path, size):
+    """g on the score row after two quarters: the score's history from the start, the quarters with
+    events numbered and listed under the chart, the meter's description; ←/→ to change meter."""
+    assert snap_compare(
+        after_a_quarter(tmp_path), terminal_size=size, run_before=press_then_wait("x", "g")
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_compute_chart(snap_compare, tmp_path, size):
+    """The compute chart (→ twice from the score): US and China together on a log scale."""
+    assert snap_compare(
+        after_a_quarter(tmp_path),
+        terminal_size=size,
+        run_before=press_then_wait("x", "g", "right", "right"),
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_outlook_screen(snap_compare, tmp_path, size):
+    """o after the US pushed RASA: each bill's stage in words, the chance of its next step this
+    quarter without and with a push, the move that pushes it and who pushed it last quarter; then
+    every event's chance this quarter."""
+    assert snap_compare(
+        after_a_quarter(tmp_path), terminal_size=size, run_before=press_then_wait("x", "o")
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_advisors_screen(snap_compare, tmp_path, size):
+    """a: the three US personas each recommend a move in words, with the forecast's capability gap
+    and the score labelled by side; 1-3 adopt."""
+    assert snap_compare(
+        after_a_quarter(tmp_path), terminal_size=size, run_before=press_then_wait("x", "a")
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_quit_confirmation(snap_compare, tmp_path, size):
+    """q with a move in the plan: the question says the plan would be lost and when the game was
+    last autosaved; y quits, n or escape goes back."""
+    assert snap_compare(
+        after_a_quarter(tmp_path), terminal_size=size, run_before=press_then_wait("x", "enter", "q")
+    )

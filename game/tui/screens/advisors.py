@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
@@ -26,7 +26,7 @@ class AdvisorsScreen(ModalScreen[str | None]):
     ]
     DEFAULT_CSS = """
     AdvisorsScreen { align: center middle; }
-    AdvisorsScreen > Vertical {
+    AdvisorsScreen > VerticalScroll {
         width: 90%; height: auto; max-height: 90%; border: thick $accent;
         background: $surface; padding: 0 1;
     }
@@ -38,7 +38,7 @@ class AdvisorsScreen(ModalScreen[str | None]):
         self.advice: list[Advice] = []
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with VerticalScroll():
             yield Static("[b]Your advisors[/b] — they see the same forecast and still disagree")
             yield Static("Consulting the models…", id="advice")
         yield Footer()

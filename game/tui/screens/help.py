@@ -25,15 +25,19 @@ GLOSSARY = Path("help") / "glossary.yaml"  # under data/
 # HelpScreen(keys=[*GAME_KEYS, ("c", "clear your moves")]).
 GAME_KEYS: tuple[tuple[str, str], ...] = (
     ("enter / space", "add the highlighted move to this quarter's plan, or take it out"),
-    ("↑ / ↓", "highlight a move: its preview (likely effect over the next year) appears below"),
+    ("↑ / ↓", "highlight a move: its preview (the score with and without it, to the end) appears"),
     ("c", "clear this quarter's moves"),
     ("a", "ask your advisors: what each persona of your side would do now, and why"),
     ("e", "end the quarter: both sides' moves resolve at once"),
     ("s", "the score's parts: points, weight and whose argument"),
-    ("ctrl+s", "save the game"),
+    ("g", "chart the highlighted meter: its history, both sides, the quarters' events"),
+    ("o", "the laws and the odds: each bill's stage and chances, this quarter's big events"),
+    ("u", "take back the last quarter (against the AI; the save records it)"),
+    ("n / x", "the guided first quarter: next tip / end the tour"),
+    ("ctrl+s", "save the game (it also autosaves every quarter in its own slot)"),
     ("l", "load a saved game"),
     ("?", "this help"),
-    ("q", "quit"),
+    ("q", "quit (asks first if a plan or a quarter would be lost)"),
     ("tab / shift+tab", "move between panels"),
     ("escape", "close a dialog"),
 )
