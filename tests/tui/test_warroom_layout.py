@@ -156,3 +156,23 @@ def test_tab_lights_the_focused_panel(tmp_path, cheap_forecasts, size):
     drive(tab, us_game(tmp_path), size=size)
     (m0, v0), (m1, v1) = seen["before"], seen["after"]
     assert m0 != m1 and v0 != v1 and m1 == v0
+
+
+def test_the_end_screen_has_no_blank_gaps_at_80_columns(tmp_path, cheap_forecasts):
+    """Bug: at 80×24 the end screen had 9 blank lines before the turning points. Each section now
+    starts within a line (its margin) of the one above."""
+    s = Session.new("us", seed=3, opponent="pragmatist", save_dir=tmp_path)
+    while not s.over:
+        s.resolve([], autosave=False)
+    seen = {}
+
+    async def look(app, pilot):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        seen["rows"] = [(w.region.y, w.region.height) for w in app.screen.query("#body > *")]
+
+    drive(look, s, size=(80, 24))
+    rows = seen["rows"]
+    assert len(rows) > 5
+    for (y0, h0), (y1, _) in zip(rows, rows[1:], strict=False):
+        assert 0 <= y1 - (y0 + h0) <= 1
