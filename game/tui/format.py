@@ -55,3 +55,10 @@ def score(points: float, short: bool = False) -> str:
 
     text = lead_text(points)
     return text.replace("China", "CN") if short else text
+
+
+def score_change(points: float, short: bool = False) -> str:
+    """A change of score as `score` writes it, or "no change" when it shows as 0.0."""
+    from game.engine.api import favours
+
+    return score(points, short) if favours(points) else "no change"

@@ -67,12 +67,14 @@ def report_text(session: Session, r: TurnResult, viewer: str) -> str:
             continue
         causes = list(seen.get(m, {}).items())[:3]
         if m == "score":
-            now, change = fmt.score(r.meters[m]), fmt.score(d)
+            now, change = fmt.score(r.meters[m]), fmt.score_change(d)
             why = "; ".join(f"{c} {fmt.score(v)}" for c, v in causes)
         else:
             now, change = fmt.value(r.meters[m], spec.fmt), fmt.change(d, spec.fmt)
             why = "; ".join(f"{c} {fmt.change(v, spec.fmt)}" for c, v in causes)
-        lines.append(f"  {spec.name:24s} {now:>9s} ({change})  [dim]{why}[/dim]")
+        lines.append(f"  {spec.name:24s} {now:>9s} ({change})")
+        if why:  # the causes on their own line: they wrap under it, not under the numbers
+            lines.append(f"      [dim]{why}[/dim]")
     return "\n".join(lines)
 
 

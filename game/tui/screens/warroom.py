@@ -304,7 +304,7 @@ class WarRoom(Screen):
         log = self.query_one("#news", RichLog)
         log.write(
             f"[b]{r.quarter}[/b] score {fmt.score(r.meters['score'])} "
-            f"({fmt.score(r.deltas['score'])} this quarter)"
+            f"({fmt.score_change(r.deltas['score'])} this quarter)"
         )
         for e in r.events:
             log.write(f"  • {e.headline or e.name}")

@@ -45,9 +45,9 @@ def forecast_text(path) -> Text:
     eff = path.effect("score")
     out.append("Score vs holding (median)\n", "bold")
     out.append(f"  in {year + 1} quarter{'s' if year else ''} ")
-    out.append(fmt.score(eff[year]), "bold blue" if eff[year] > 0 else "bold red")
+    out.append(fmt.score_change(eff[year]), "bold blue" if eff[year] > 0 else "bold red")
     out.append(f" · by {end} ")
-    out.append(fmt.score(eff[-1]), "bold blue" if eff[-1] > 0 else "bold red")
+    out.append(fmt.score_change(eff[-1]), "bold blue" if eff[-1] > 0 else "bold red")
     out.append(f"\nIn {year + 1} quarters: median vs holding (p10…p90 with it)", "dim")
     for m in path.meters:
         if m == "score":
