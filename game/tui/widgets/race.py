@@ -61,16 +61,15 @@ class RacePanel(VerticalScroll):
         self.query_one("#compute", Static).update(
             "\n".join(
                 [
-                    "[b]Compute[/b] [dim](B300e, log scale 10k…100M)[/dim]",
+                    "[b]Compute[/b] [dim]B300e, log scale[/dim]",
                     f"US {log_bar(m['us_compute'], w)} {fmt.value(m['us_compute'], 'compute')}",
                     f"CN {log_bar(m['cn_compute'], w)} {fmt.value(m['cn_compute'], 'compute')}",
-                    f"US/China {m['stock_ratio']:.1f}×",
                 ]
             )
         )
         ch = g.china_channels(viewer)
         total = sum(ch.values()) or 1.0
-        lines = ["[b]China's compute by channel[/b]"]
+        lines = ["[b]China by channel[/b]"]
         for name, v in ch.items():
             name = "covert ?" if name == COVERT else name  # the other side's unexposed moves
             lines.append(f"{name:10s} {gauge(v, total, 7)} {fmt.value(v, 'compute'):>6s}")

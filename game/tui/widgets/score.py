@@ -100,11 +100,7 @@ def compact(parts: list[dict[str, Any]], limit: int = 3) -> RenderableType:
             Text(lead_text(p["points"]), STYLE[favours(p["points"])]),
             Text.assemble(p["part"], (f" ±{p['weight']:g}", "dim")),
         )
-    return Group(
-        Text("largest parts (of their most)", "dim"),
-        grid,
-        Text.assemble(("s", "bold"), (f": all {len(parts)} parts", "dim")),
-    )
+    return Group(grid, Text.assemble(("s", "bold"), (f": all {len(parts)} parts", "dim")))
 
 
 class ScorePanel(Static):
