@@ -109,20 +109,29 @@ class BriefingApp(App):
 
 
 def briefing_at(size, keys=()) -> str:
+    from game.tui.screens.newgame import NewGameScreen
+
     seen = {}
 
     async def main():
         app = BriefingApp()
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            if keys:
-                app.screen.query_one("#scenario").focus()
-                await pilot.press(*keys)
-            await pilot.pause()
-            await pilot.pause()
-            seen["text"] = " ".join(
-                text_of(app.screen.query_one("#briefing", Static), 1000).split()
-            )
+        NewGameScreen.ENGINE_DELAY, delay = 0, NewGameScreen.ENGINE_DELAY
+        try:
+            async with app.run_test(size=size) as pilot:
+                await pilot.pause()
+                await app.workers.wait_for_complete()  # the start line comes from a worker
+                await pilot.pause()
+                if keys:
+                    app.screen.query_one("#scenario").focus()
+                    await pilot.press(*keys)
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                seen["text"] = " ".join(
+                    text_of(app.screen.query_one("#briefing", Static), 1000).split()
+                )
+        finally:
+            NewGameScreen.ENGINE_DELAY = delay
 
     asyncio.run(main())
     return seen["text"]

@@ -59,10 +59,20 @@ def test_quarter_report(snap_compare, tmp_path, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_new_game_screen(snap_compare, tmp_path, size):
-    """The title / new-game screen: the pitch, side (US highlighted), scenarios with the 2025 briefing,
-    China's personas with their one-line descriptions, the planner levels and hot-seat, the seed box,
-    and Start / Load game / Help / Quit with their keys in the footer."""
-    assert snap_compare(G2App(save_dir=tmp_path), terminal_size=size)
+    """The title / new-game screen: side, scenario and opponent lists one line an option with ▶ on
+    each list's choice (US, the 2025 scenario, China's pragmatist), the planner levels and hot-seat,
+    the highlighted opponent's description below its list, the seed box and Start in view at 80×24,
+    the 2025 briefing with who leads at the start, Start / Load game / Help / Quit in the footer."""
+    from game.tui.screens.newgame import NewGameScreen
+
+    async def run_before(pilot):
+        await wait(pilot)  # the start line comes from a worker
+
+    NewGameScreen.ENGINE_DELAY, delay = 0, NewGameScreen.ENGINE_DELAY
+    try:
+        assert snap_compare(G2App(save_dir=tmp_path), terminal_size=size, run_before=run_before)
+    finally:
+        NewGameScreen.ENGINE_DELAY = delay
 
 
 @pytest.mark.parametrize("size", SIZES)

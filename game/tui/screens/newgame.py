@@ -1,16 +1,25 @@
-"""The title screen: choose a side, a scenario, an opponent and a seed, or load a saved game."""
+"""The title screen: choose a side, a scenario, an opponent and a seed, or load a saved game.
+
+It is the first screen, so it starts light: the scenarios' names and briefings come from their
+files' headers (`scenario_cards`), and the engine (numpy, all the data) loads in a worker after the
+first paint (NewGameScreen.ENGINE_DELAY), to add who leads each scenario at its start to the briefing.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache, partial
 from pathlib import Path
+from typing import NamedTuple
 
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.validation import Function
 from textual.widgets import Button, Footer, Header, Input, OptionList, Static
@@ -21,10 +30,14 @@ from game.ai.catalog import PERSONA_INFO as PERSONAS
 from game.engine.data import (
     DEFAULT_SCENARIO,
     SEED_MAX,
-    load_data,
+    _merged,
+    data_dir,
     other_side,
+    parse_quarter,
     quarter_name,
+    scenario_docs,
 )
+from game.engine.yamlsrc import DataError, Doc
 from game.tui.defaults import HOTSEAT, SAVE_DIR
 
 TITLE = "G2 — the US–China AI compute race"
@@ -37,6 +50,8 @@ PITCH = (
 )
 SEED_RULE = re.compile(r"\s*\d{1,20}\s*")
 SEED_HELP = "A whole number such as 42, or empty for a random game."
+SEED_RANGE = f"a whole number from 0 to {SEED_MAX:,}"
+CHOSEN = "▶ "  # marks each list's choice: the highlight's colour is lost in a text capture
 
 
 def _seed_ok(text: str) -> bool:
@@ -50,6 +65,80 @@ PLANNER_BLURB = {
     3: "Looks ahead: {rollouts} futures a move, then a second move.",
 }
 PLANNER_STRENGTH = {1: "quick", 2: "the default", 3: "strongest"}
+
+
+# ----------------------------------------------------------------------------- what is offered
+
+
+@dataclass(frozen=True)
+class ScenarioCard:
+    """What the new-game screen shows of a scenario before the engine is loaded."""
+
+    id: str
+    name: str
+    briefing: str
+    start: int
+    end: int
+
+    @property
+    def quarters(self) -> int:
+        return self.end - self.start + 1
+
+
+@lru_cache(maxsize=1)
+def scenario_cards(folder: str | None = None) -> dict[str, ScenarioCard]:
+    """The playable scenarios, in `load_data().scenarios`' order, read from their files' headers
+    (id, name, briefing, start, end, after `extends:`) without building them: no engine, no
+    numpy, none of the other data files. Calibration scenarios (calib-*) script both sides'
+    policy: they are not for play. The full check of each file happens when a game starts."""
+    raw = scenario_docs((Path(folder) if folder else data_dir()) / "scenarios")
+    cards = {}
+    for sid, doc in raw.items():
+        if sid.startswith("calib-"):
+            continue
+        v = _merged(doc, raw).value
+        start, end = (_quarter(doc, v, key) for key in ("start", "end"))
+        cards[sid] = ScenarioCard(
+            sid, str(v.get("name") or ""), str(v.get("briefing") or "").strip(), start, end
+        )
+    return cards
+
+
+def _quarter(doc: Doc, v: dict, key: str) -> int:
+    if key not in v:
+        raise doc.error(key, "missing")
+    try:
+        return parse_quarter(v[key])
+    except ValueError as exc:
+        raise doc.error(key, str(exc)) from None
+
+
+class OpponentChoice(NamedTuple):
+    """One opponent on offer: its agent spec (a persona key, `planner:N` or "human"), a one-line
+    title for the list and the description shown below it."""
+
+    id: str
+    title: str
+    description: str
+
+
+def opponent_choices(player_side: str) -> list[OpponentChoice | None]:
+    """Every opponent for a player of `player_side`: the other side's personas, the planner's
+    levels and a second human. `None` entries are separators."""
+    choices: list[OpponentChoice | None] = [
+        OpponentChoice(key, p.title, p.description)
+        for key, p in PERSONAS[other_side(player_side)].items()
+    ]
+    choices.append(None)
+    for level, budget in LEVELS.items():
+        blurb = PLANNER_BLURB.get(level, PLANNER_BLURB[1]).format(rollouts=budget.rollouts)
+        title = f"Planner, level {level} ({PLANNER_STRENGTH.get(level, 'custom')})"
+        choices.append(OpponentChoice(f"planner:{level}", title, blurb))
+    choices.append(None)
+    choices.append(
+        OpponentChoice(HOTSEAT, "Second human (hot-seat)", "Two players, one keyboard, turn about.")
+    )
+    return choices
 
 
 def start_text(scenario: str) -> str:
@@ -90,37 +179,45 @@ class NewGameChoice:
     seed: int | None
 
 
-def opponent_options(player_side: str) -> list[Option | None]:
-    """Every opponent for a player of `player_side`: the other side's personas, the planner's
-    levels and a second human. `None` entries are separators."""
-    other = other_side(player_side)
-    options: list[Option | None] = []
-    for key, cls in PERSONAS[other].items():
-        options.append(Option(_two_lines(cls.title, cls.description), id=key))
-    options.append(None)
-    for level, budget in LEVELS.items():
-        blurb = PLANNER_BLURB.get(level, PLANNER_BLURB[1])
-        title = f"Planner, level {level} ({PLANNER_STRENGTH.get(level, 'custom')})"
-        options.append(
-            Option(_two_lines(title, blurb.format(rollouts=budget.rollouts)), id=f"planner:{level}")
-        )
-    options.append(None)
-    options.append(
-        Option(
-            _two_lines("Second human (hot-seat)", "Two players, one keyboard, turn about."),
-            id=HOTSEAT,
-        )
-    )
-    return options
-
-
-def _two_lines(title: str, description: str) -> Content:
-    return Content.assemble((title, "bold"), "\n", (description, "dim"))
+# ----------------------------------------------------------------------------- widgets
 
 
 class ChoiceList(OptionList):
-    """An OptionList whose highlighted option is the choice: a click only highlights it, and enter
-    (OptionSelected) means "start with these choices"."""
+    """An OptionList of (id, label) choices whose highlighted option is the choice, marked with
+    CHOSEN so that it shows without colour too. A click only highlights; enter (OptionSelected)
+    means "start with these choices". `None` entries are separators."""
+
+    def __init__(self, choices: Iterable[tuple[str, str] | None], **kwargs) -> None:
+        self._labels: dict[str, str] = {}
+        self._marked: int | None = None
+        super().__init__(*self._as_options(choices), **kwargs)
+
+    def _as_options(self, choices: Iterable[tuple[str, str] | None]) -> list[Option | None]:
+        choices = list(choices)
+        self._labels = {c[0]: c[1] for c in choices if c is not None}
+        self._marked = None
+        return [
+            None if c is None else Option(self._marked_prompt(c[1], False), id=c[0])
+            for c in choices
+        ]
+
+    @staticmethod
+    def _marked_prompt(label: str, chosen: bool) -> Content:
+        return Content.assemble((CHOSEN, "bold") if chosen else " " * len(CHOSEN), label)
+
+    def set_choices(self, choices: Iterable[tuple[str, str] | None]) -> None:
+        self.set_options(self._as_options(choices))
+
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        super().watch_highlighted(highlighted)
+        if highlighted == self._marked:
+            return
+        for index, chosen in ((self._marked, False), (highlighted, True)):
+            if index is not None and index < self.option_count:
+                option = self.get_option_at_index(index)
+                label = self._labels.get(option.id or "", "")
+                self.replace_option_prompt_at_index(index, self._marked_prompt(label, chosen))
+        self._marked = highlighted
 
     async def _on_click(self, event: events.Click) -> None:
         event.prevent_default()  # OptionList's own handler would post OptionSelected
@@ -129,19 +226,30 @@ class ChoiceList(OptionList):
             self.highlighted = index
 
 
+# ----------------------------------------------------------------------------- the screen
+
+
 class NewGameScreen(Screen[NewGameChoice | Path]):
     """Dismisses with a NewGameChoice (Start) or the Path of a save (Load game)."""
+
+    class StartFound(Message):
+        """The engine has worked out who leads `scenario` at its start (or the data is broken)."""
+
+        def __init__(self, scenario: str, text: str | None, error: str | None = None) -> None:
+            super().__init__()
+            self.scenario, self.text, self.error = scenario, text, error
 
     DEFAULT_CSS = """
     NewGameScreen #body { height: 1fr; padding: 0 1; }
     NewGameScreen #title { text-style: bold; color: $accent; margin-top: 1; }
-    NewGameScreen #pitch { color: $text-muted; margin-bottom: 1; }
+    NewGameScreen .pitch { color: $text-muted; margin-bottom: 1; }
+    NewGameScreen #pitch-end { display: none; margin: 1 0 0 0; }
     NewGameScreen #choices { height: auto; }
     NewGameScreen #left { width: 1fr; height: auto; }
     NewGameScreen #right { width: 1fr; height: auto; margin-left: 1; }
     NewGameScreen OptionList { height: auto; border: round $primary-darken-2; }
     NewGameScreen OptionList:focus { border: round $accent; }
-    NewGameScreen #opponent { max-height: 24; }
+    NewGameScreen #opponent-about { color: $text-muted; padding: 0 1; height: auto; }
     NewGameScreen #seed { border: round $primary-darken-2; }
     NewGameScreen #seed:focus { border: round $accent; }
     NewGameScreen #seed.-invalid { border: round $error; }
@@ -152,9 +260,14 @@ class NewGameScreen(Screen[NewGameChoice | Path]):
     NewGameScreen #buttons Button { margin-right: 1; }
     NewGameScreen.-narrow #choices { layout: vertical; }
     NewGameScreen.-narrow #right { margin-left: 0; }
-    NewGameScreen.-narrow #opponent { max-height: 14; }
+    NewGameScreen.-short #title { display: none; }
+    NewGameScreen.-short #pitch { display: none; }
+    NewGameScreen.-short #pitch-end { display: block; }
     """
+    # below 76 columns the two columns stack; below 30 rows the choices come first (the header
+    # already names the game) and the pitch moves to the end
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (76, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
         Binding("enter,s", "start", "Start", key_display="enter/s"),
         Binding("l", "load", "Load game"),
@@ -162,41 +275,34 @@ class NewGameScreen(Screen[NewGameChoice | Path]):
         Binding("q", "quit", "Quit"),
     ]
     AUTO_FOCUS = "#side"
+    # The engine (numpy and all the data) loads in a thread this many seconds after the first
+    # paint: importing it holds the GIL in long stretches, which would slow the first keys. Tests
+    # set 0 (the worker starts right after the first paint) and await app.workers.wait_for_complete().
+    ENGINE_DELAY = 0.25
 
     def __init__(self, save_dir: Path | None = None) -> None:
         super().__init__()
         self._save_dir = save_dir
-        # calibration scenarios (calib-*) script both sides' policy: not for play
-        self._scenarios = {
-            k: v for k, v in load_data().scenarios.items() if not k.startswith("calib-")
-        }
+        self._scenarios = scenario_cards()
         self._opponents_for = "us"  # the side the opponent list was built for
+        self._about: dict[str, str] = {}  # the offered opponents' descriptions, by spec
+        self._finding: set[str] = set()  # scenarios whose start the engine is working out
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="body"):
             yield Static(TITLE, id="title")
-            yield Static(PITCH, id="pitch")
+            yield Static(PITCH, id="pitch", classes="pitch")
             with Horizontal(id="choices"):
                 with Vertical(id="left"):
-                    sides = ChoiceList(
-                        Option("United States", id="us"), Option("China", id="china"), id="side"
-                    )
+                    sides = ChoiceList([("us", "United States"), ("china", "China")], id="side")
                     sides.border_title = "Your side"
                     yield sides
                     scenarios = ChoiceList(
-                        *(Option(sc.name, id=sid) for sid, sc in self._scenarios.items()),
-                        id="scenario",
+                        [(sid, sc.name) for sid, sc in self._scenarios.items()], id="scenario"
                     )
                     scenarios.border_title = "Scenario"
                     yield scenarios
-                    briefing = Static(id="briefing")
-                    briefing.border_title = "Briefing"
-                    yield briefing
-                with Vertical(id="right"):
-                    opponents = ChoiceList(*opponent_options("us"), id="opponent")
-                    opponents.border_title = "Opponent (China)"
-                    yield opponents
                     seed = Input(
                         placeholder="empty = random",
                         id="seed",
@@ -206,6 +312,15 @@ class NewGameScreen(Screen[NewGameChoice | Path]):
                     seed.border_title = "Seed (optional)"
                     yield seed
                     yield Static(SEED_HELP, id="seed-help")
+                with Vertical(id="right"):
+                    opponents = ChoiceList(self._offer("us"), id="opponent")
+                    opponents.border_title = "Opponent (China)"
+                    yield opponents
+                    yield Static(id="opponent-about")
+            briefing = Static(id="briefing")
+            briefing.border_title = "Briefing"
+            yield briefing
+            yield Static(PITCH, id="pitch-end", classes="pitch")
         with Horizontal(id="buttons"):
             yield Button("Start", id="start", variant="primary")
             yield Button("Load game", id="load")
@@ -236,6 +351,12 @@ class NewGameScreen(Screen[NewGameChoice | Path]):
     def side(self) -> str:
         return self._picked("#side") or "us"
 
+    def _offer(self, player_side: str) -> list[tuple[str, str] | None]:
+        """The opponents for `player_side` as (spec, title) choices; remembers their descriptions."""
+        choices = opponent_choices(player_side)
+        self._about = {c.id: c.description for c in choices if c is not None}
+        return [None if c is None else (c.id, c.title) for c in choices]
+
     def _select_opponent(self, spec: str) -> None:
         ol = self.query_one("#opponent", OptionList)
         try:
@@ -250,22 +371,41 @@ class NewGameScreen(Screen[NewGameChoice | Path]):
             return
         span = f"  {quarter_name(sc.start)}–{quarter_name(sc.end)}, {sc.quarters} quarters\n"
         start = _START_TEXT.get(sid)
-        if start is None:  # the engine (numpy) loads after the screen is first drawn
-            self.call_after_refresh(self._find_start, sid)
+        if start is None and sid not in self._finding:
+            self._finding.add(sid)
+            find = partial(self._find_start, sid)
+            if self.ENGINE_DELAY:
+                self.call_after_refresh(self.set_timer, self.ENGINE_DELAY, find)
+            else:
+                self.call_after_refresh(find)
         self.query_one("#briefing", Static).update(
             Content.assemble(
                 (sc.name, "bold"),
                 (span, "dim"),
-                sc.briefing.strip(),
+                sc.briefing,
                 f"\n\n{start}" if start else "",
             )
         )
 
+    @work(thread=True, group="start-text")
     def _find_start(self, scenario: str) -> None:
-        if scenario not in _START_TEXT:
-            _START_TEXT[scenario] = start_text(scenario)
-            if self._picked("#scenario") == scenario:
-                self._show_briefing()
+        try:
+            text = start_text(scenario)
+        except DataError as exc:  # the headers read, but the full data does not load
+            self.post_message(self.StartFound(scenario, None, str(exc)))
+            return
+        self.post_message(self.StartFound(scenario, text))
+
+    @on(StartFound)
+    def _start_found(self, found: StartFound) -> None:
+        self._finding.discard(found.scenario)
+        if found.error is not None:
+            self.notify(found.error, title="The game's data has an error", severity="error")
+            return
+        if found.text is not None:
+            _START_TEXT[found.scenario] = found.text
+        if self._picked("#scenario") == found.scenario:
+            self._show_briefing()
 
     def _seed(self) -> tuple[bool, int | None]:
         text = self.query_one("#seed", Input).value.strip()
@@ -276,7 +416,7 @@ class NewGameScreen(Screen[NewGameChoice | Path]):
         return True, int(text)
 
     def choice(self) -> NewGameChoice | None:
-        """The form as a NewGameChoice, or None while the seed is not a number."""
+        """The form as a NewGameChoice, or None while the seed is not one a save can hold."""
         ok, seed = self._seed()
         if not ok:
             return None
@@ -287,17 +427,21 @@ class NewGameScreen(Screen[NewGameChoice | Path]):
     # -- reacting to the form
     @on(OptionList.OptionHighlighted, "#side")
     def _side_changed(self) -> None:
-        ol = self.query_one("#opponent", OptionList)
+        ol = self.query_one("#opponent", ChoiceList)
         if self._opponents_for == self.side:
             return
         self._opponents_for = self.side
         current = self._picked("#opponent")
-        ol.clear_options()
-        ol.add_options(opponent_options(self.side))
+        ol.set_choices(self._offer(self.side))
         keep = current.startswith("planner") or current == HOTSEAT
         self._select_opponent(current if keep else default_opponent(self.side))
         other = "China" if self.side == "us" else "the United States"
         ol.border_title = f"Opponent ({other})"
+
+    @on(OptionList.OptionHighlighted, "#opponent")
+    def _opponent_changed(self) -> None:
+        about = self._about.get(self._picked("#opponent"), "")
+        self.query_one("#opponent-about", Static).update(about)
 
     @on(OptionList.OptionHighlighted, "#scenario")
     def _scenario_changed(self) -> None:
@@ -312,11 +456,7 @@ class NewGameScreen(Screen[NewGameChoice | Path]):
         bad = event.validation_result is not None and not event.validation_result.is_valid
         help_ = self.query_one("#seed-help", Static)
         help_.set_class(bad, "-invalid")
-        help_.update(
-            f"{event.value.strip()[:24]!r} is not a whole number from 0 to {SEED_MAX:,}."
-            if bad
-            else SEED_HELP
-        )
+        help_.update(f"{event.value.strip()[:24]!r} is not {SEED_RANGE}." if bad else SEED_HELP)
 
     @on(Input.Submitted, "#seed")
     def _seed_submitted(self) -> None:
@@ -337,7 +477,11 @@ class NewGameScreen(Screen[NewGameChoice | Path]):
     def action_start(self) -> None:
         choice = self.choice()
         if choice is None:
-            self.notify(SEED_HELP, title="The seed is not a number", severity="error")
+            self.notify(
+                f"A seed is {SEED_RANGE}, or empty for a random game.",
+                title="Not a seed",
+                severity="error",
+            )
             self.query_one("#seed", Input).focus()
             return
         self.dismiss(choice)
@@ -362,4 +506,11 @@ class NewGameScreen(Screen[NewGameChoice | Path]):
         self.app.exit()
 
 
-__all__ = ["NewGameChoice", "NewGameScreen", "opponent_options"]
+__all__ = [
+    "NewGameChoice",
+    "NewGameScreen",
+    "OpponentChoice",
+    "ScenarioCard",
+    "opponent_choices",
+    "scenario_cards",
+]
