@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from game.analysis.tournament import BALANCE_LIMIT, matrix_text, tournament
 from game.cli import main
 
@@ -49,6 +51,7 @@ def test_sim_writes_tidy_rows(tmp_path, capsys):
     assert {"game", "quarter", "score"} <= set(rows[0])
 
 
+@pytest.mark.slow  # keeps the default run under a minute; .ci/run runs it
 def test_tournament_matrix_and_verdict():
     res = tournament("2025-deepseek-shock", games=200, planner_games=0, seed=3)
     assert len(res["cells"]) == 9

@@ -18,7 +18,7 @@ from game.tui.session import Session
 from game.tui.widgets import charts
 from game.tui.widgets.charts import MeterChart, PathChart
 
-SIZES = [(80, 24), (120, 40)]
+SIZES = [(80, 24), pytest.param((120, 40), marks=pytest.mark.slow)]  # 120x40 in the slow run
 
 
 @pytest.fixture(scope="module")

@@ -314,6 +314,7 @@ def test_list_saves_of_a_file_or_a_missing_folder_is_empty(tmp_path):
 # ----------------------------------------------------------------------------- the screens
 
 
+@pytest.mark.slow  # keeps the default run under a minute; .ci/run runs it
 def test_the_load_screen_lists_hostile_files_in_red_and_survives_keys(
     tmp_path, cheap_forecasts, special_files
 ):

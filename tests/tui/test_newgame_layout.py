@@ -15,7 +15,7 @@ from game.engine.data import SEED_MAX
 from game.tui.app import G2App
 from game.tui.screens.newgame import CHOSEN, NewGameScreen, opponent_choices
 
-SIZES = [(80, 24), (120, 40)]
+SIZES = [(80, 24), pytest.param((120, 40), marks=pytest.mark.slow)]  # 120x40 in the slow run
 
 
 CELL = 12.2  # the width of a character cell in Textual's SVG screenshots

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from driving import drive, settle  # tests/tui/driving.py
 
 from game.tui.screens.report import ReportScreen
@@ -80,7 +81,7 @@ def test_play_a_quarter_as_the_us_with_preview_report_and_save(tmp_path):
     drive(more, loaded)
 
 
-def test_illegal_and_unaffordable_moves_are_refused_with_the_reason(tmp_path):
+def test_illegal_and_unaffordable_moves_are_refused_with_the_reason(tmp_path, cheap_forecasts):
     s = Session.new("us", seed=1, save_dir=tmp_path)
 
     async def play(app, pilot):
@@ -98,7 +99,7 @@ def test_illegal_and_unaffordable_moves_are_refused_with_the_reason(tmp_path):
     drive(play, s)
 
 
-def test_play_as_china_against_the_planner(tmp_path):
+def test_play_as_china_against_the_planner(tmp_path, cheap_forecasts):
     s = Session.new("china", "2026-h200-thaw", "planner:1", seed=5, save_dir=tmp_path)
 
     async def play(app, pilot):
@@ -114,7 +115,8 @@ def test_play_as_china_against_the_planner(tmp_path):
     drive(play, s)
 
 
-def test_hot_seat_hands_over_then_resolves_both(tmp_path):
+@pytest.mark.slow  # keeps the default run under a minute; .ci/run runs it
+def test_hot_seat_hands_over_then_resolves_both(tmp_path, cheap_forecasts):
     s = Session.new("us", seed=2, opponent="human", save_dir=tmp_path)
 
     async def play(app, pilot):
@@ -138,7 +140,7 @@ def test_hot_seat_hands_over_then_resolves_both(tmp_path):
     drive(play, s)
 
 
-def test_advisors_recommend_and_a_recommendation_can_be_adopted(tmp_path):
+def test_advisors_recommend_and_a_recommendation_can_be_adopted(tmp_path, cheap_forecasts):
     s = Session.new("us", seed=3, save_dir=tmp_path)
 
     async def play(app, pilot):
@@ -157,7 +159,8 @@ def test_advisors_recommend_and_a_recommendation_can_be_adopted(tmp_path):
     drive(play, s)
 
 
-def test_small_terminal_and_resizing_do_not_crash(tmp_path):
+@pytest.mark.slow  # keeps the default run under a minute; .ci/run runs it
+def test_small_terminal_and_resizing_do_not_crash(tmp_path, cheap_forecasts):
     s = Session.new("china", seed=4, save_dir=tmp_path)
 
     async def play(app, pilot):

@@ -16,7 +16,8 @@ from game.tui.session import Session
 from game.tui.widgets.moves import entries, option_row
 from game.tui.widgets.race import log_bar
 
-SIZES = [(80, 24), (120, 40)]
+SLOW = pytest.mark.slow  # the default run stays under a minute; .ci/run runs these after it
+SIZES = [(80, 24), pytest.param((120, 40), marks=SLOW)]
 
 
 def us_game(tmp_path, seed=3):
@@ -24,7 +25,14 @@ def us_game(tmp_path, seed=3):
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
-@pytest.mark.parametrize("key", ["h200_exports:open", "rasa_push", "stargate_tranche"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "h200_exports:open",
+        pytest.param("rasa_push", marks=SLOW),
+        pytest.param("stargate_tranche", marks=SLOW),
+    ],
+)
 def test_the_preview_score_line_is_in_view(tmp_path, cheap_forecasts, size, key):
     """Bug: the preview did not scroll; at 80×24 no preview line was visible, at 120×40 the score
     line was cut for several moves. Now the move and its effect on the score come first."""
