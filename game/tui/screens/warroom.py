@@ -301,6 +301,7 @@ class WarRoom(Screen):
         s = self.session
         self.chosen = {"us": [], "china": []}
         self.acting = s.side
+        self.title = f"G2 · {s.game.quarter} · Score {fmt.score(s.game.meters['score'])}"
         log = self.query_one("#news", RichLog)
         log.write(
             f"[b]{r.quarter}[/b] score {fmt.score(r.meters['score'])} "
