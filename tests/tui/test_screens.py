@@ -323,7 +323,14 @@ def test_game_over_quit_by_key_or_button(tmp_path):
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize(
-    "which", ["newgame", "load", pytest.param("help", marks=pytest.mark.slow), "gameover", "score"]
+    "which",
+    [
+        "newgame",
+        "load",
+        pytest.param("help", marks=pytest.mark.slow),
+        pytest.param("gameover", marks=pytest.mark.slow),
+        "score",
+    ],
 )
 def test_every_screen_renders_and_survives_resizing(which, size, save_folder):
     makers = {

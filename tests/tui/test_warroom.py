@@ -99,6 +99,7 @@ def test_illegal_and_unaffordable_moves_are_refused_with_the_reason(tmp_path, ch
     drive(play, s)
 
 
+@pytest.mark.slow  # keeps the default run under a minute; .ci/run runs it
 def test_play_as_china_against_the_planner(tmp_path, cheap_forecasts):
     s = Session.new("china", "2026-h200-thaw", "planner:1", seed=5, save_dir=tmp_path)
 
