@@ -31,11 +31,6 @@ def signed(x: float) -> str:
     return f"{x:+.1f}".replace("-", "−")
 
 
-def score_words(points: float) -> str:
-    """The score's one convention: 'US +7.9', 'China +5.6'."""
-    return fmt.score(points)
-
-
 def the_side(side: str) -> str:
     return "the United States" if side == "us" else "China"
 
@@ -72,16 +67,16 @@ def result_reason(session: Session) -> str:
         )
     if result == "us":
         return (
-            f"Final leadership score {score_words(score)}: at or above the US +{margin:g} a US "
+            f"Final leadership score {fmt.score(score)}: at or above the US +{margin:g} a US "
             "win needs."
         )
     if result == "china":
         return (
-            f"Final leadership score {score_words(score)}: at or beyond the China +{margin:g} a "
+            f"Final leadership score {fmt.score(score)}: at or beyond the China +{margin:g} a "
             "China win needs."
         )
     return (
-        f"Final leadership score {score_words(score)}: inside {margin:g} either way, so neither "
+        f"Final leadership score {fmt.score(score)}: inside {margin:g} either way, so neither "
         "side leads "
         f"decisively (final capability gap {signed(gap)} months)."
     )
@@ -133,7 +128,7 @@ def turning_points_table(session: Session) -> Table | Text:
             lines.append(f"Events: {', '.join(events)}")
         table.add_row(
             quarter,
-            Text(score_words(change), style="blue" if change > 0 else "red"),
+            Text(fmt.score(change), style="blue" if change > 0 else "red"),
             "\n".join(lines),
         )
     return table
@@ -218,14 +213,14 @@ class GameOverScreen(Screen[str]):
             )
             with Vertical(id="score-box"):
                 yield Static(
-                    f"high {score_words(scores[hi])} ({quarters[hi]})   "
-                    f"final {score_words(scores[-1])} ({quarters[-1]})",
+                    f"high {fmt.score(scores[hi])} ({quarters[hi]})   "
+                    f"final {fmt.score(scores[-1])} ({quarters[-1]})",
                     classes="score-label",
                     id="score-high",
                 )
                 yield Sparkline(scores, id="score-spark")
                 yield Static(
-                    f"low  {score_words(scores[lo])} ({quarters[lo]})",
+                    f"low  {fmt.score(scores[lo])} ({quarters[lo]})",
                     classes="score-label",
                     id="score-low",
                 )

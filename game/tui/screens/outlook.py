@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from game.tui.screens.prompt import READER_CSS
 from game.tui.widgets.outlook import LawsPanel, OddsPanel
 
 NOTE = (
@@ -19,15 +20,13 @@ NOTE = (
 
 
 class OutlookScreen(ModalScreen[None]):
-    DEFAULT_CSS = """
-    OutlookScreen { align: center middle; }
-    OutlookScreen > VerticalScroll {
-        width: 96%; max-width: 100; height: auto; max-height: 92%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
+    DEFAULT_CSS = (
+        READER_CSS.format(name="OutlookScreen")
+        + """
     OutlookScreen Static { height: auto; margin-bottom: 1; }
     OutlookScreen #outlook-note { color: $text-muted; }
     """
+    )
     BINDINGS = [Binding("escape,o,q", "close", "Close", key_display="esc")]
 
     def __init__(self, game, viewer: str) -> None:

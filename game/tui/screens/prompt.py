@@ -21,6 +21,14 @@ PROMPT_CSS = """
     width: 60; height: auto; border: thick $accent; background: $surface; padding: 1 2;
 }}
 """
+# a read-only dialog (the score, the laws and odds): a scrolling box, centred, at most 100 wide
+READER_CSS = """
+{name} {{ align: center middle; }}
+{name} > VerticalScroll {{
+    width: 96%; max-width: 100; height: auto; max-height: 92%;
+    border: round $accent; background: $surface; padding: 0 1;
+}}
+"""
 
 
 class SaveNameScreen(ModalScreen[str | None]):

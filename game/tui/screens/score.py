@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from game.engine.api import Game
+from game.tui.screens.prompt import READER_CSS
 from game.tui.widgets.score import ScorePanel
 
 
@@ -28,15 +29,13 @@ def score_note(game: Game) -> str:
 class ScoreScreen(ModalScreen[None]):
     """The score's parts for `game` as it stands. Dismisses with None (escape, s or q)."""
 
-    DEFAULT_CSS = """
-    ScoreScreen { align: center middle; }
-    ScoreScreen > VerticalScroll {
-        width: 96%; max-width: 100; height: auto; max-height: 92%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
+    DEFAULT_CSS = (
+        READER_CSS.format(name="ScoreScreen")
+        + """
     ScoreScreen #score-parts { height: auto; }
     ScoreScreen #score-note { color: $text-muted; margin-top: 1; }
     """
+    )
     BINDINGS = [Binding("escape,s,q", "close", "Close", key_display="esc")]
 
     def __init__(self, game: Game) -> None:

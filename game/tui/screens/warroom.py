@@ -152,8 +152,7 @@ class WarRoom(Screen):
     def refresh_all(self) -> None:
         s = self.session
         g = s.game
-        # the title carries the score, so it is in view whatever the meters table shows
-        self.title = f"G2 · {g.quarter} · Score {fmt.score(g.meters['score'])}"
+        self.show_title()
         who = side_name(self.acting)
         self.sub_title = (
             f"{who} to move · vs {s.opponent_title()}"
@@ -166,6 +165,11 @@ class WarRoom(Screen):
         self.query_one("#moves", MovePicker).show(g.moves(self.acting), self.chosen[self.acting])
         self.show_why(self.focused_meter)
         self.refresh_bindings()
+
+    def show_title(self) -> None:
+        """The title carries the quarter and the score, in view whatever the meters table shows."""
+        g = self.session.game
+        self.title = f"G2 · {g.quarter} · Score {fmt.score(g.meters['score'])}"
 
     def capital(self) -> float:
         return self.session.game.meters[capital_lever(self.acting)]
@@ -301,7 +305,7 @@ class WarRoom(Screen):
         s = self.session
         self.chosen = {"us": [], "china": []}
         self.acting = s.side
-        self.title = f"G2 · {s.game.quarter} · Score {fmt.score(s.game.meters['score'])}"
+        self.show_title()  # current while the report is open
         log = self.query_one("#news", RichLog)
         log.write(
             f"[b]{r.quarter}[/b] score {fmt.score(r.meters['score'])} "
