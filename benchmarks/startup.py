@@ -57,6 +57,35 @@ G2App().run(headless=True, auto_pilot=ready)
 """
 )
 
+# The floor for any title form: the widgets the new-game screen uses (a header, four lists, an
+# input, four buttons, a footer), with no G2 code, no data and no CSS of G2's.
+FORM = (
+    READY
+    + """
+from textual.app import App
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Footer, Header, Input, OptionList, Static
+class Form(App):
+    def compose(self):
+        yield Header()
+        with VerticalScroll():
+            yield Static("title")
+            with Horizontal():
+                with Vertical():
+                    yield OptionList("a", "b")
+                    yield OptionList("a", "b", "c")
+                    yield Input()
+                with Vertical():
+                    yield OptionList("a", "b", "c", "d")
+                    yield Static("about")
+        with Horizontal():
+            for label in ("Start", "Load", "Help", "Quit"):
+                yield Button(label)
+        yield Footer()
+Form().run(headless=True, auto_pilot=ready)
+"""
+)
+
 CLI = (
     READY
     + """
@@ -87,9 +116,9 @@ def launch(code: str) -> tuple[float, float]:
 def startup(runs: int) -> None:
     launch(EMPTY)  # warm the file cache
     launch(G2)
-    times: dict[str, list[tuple[float, float]]] = {"empty": [], "g2": [], "cli": []}
-    for _ in range(runs):  # interleaved, so a slow moment of the machine hits all three alike
-        for name, code in (("empty", EMPTY), ("g2", G2), ("cli", CLI)):
+    times: dict[str, list[tuple[float, float]]] = {"empty": [], "form": [], "g2": [], "cli": []}
+    for _ in range(runs):  # interleaved, so a slow moment of the machine hits all alike
+        for name, code in (("empty", EMPTY), ("form", FORM), ("g2", G2), ("cli", CLI)):
             times[name].append(launch(code))
 
     def med(name: str, which: int) -> float:
@@ -100,7 +129,11 @@ def startup(runs: int) -> None:
         f"empty Textual app, launch to first screen: {empty * 1000:,.0f} ms "
         f"(to exit {empty_exit * 1000:,.0f} ms; medians of {runs})"
     )
-    for name, label in (("g2", "G2 new-game screen:"), ("cli", "G2 through the CLI module:")):
+    for name, label in (
+        ("form", "bare Textual form (same widgets, no G2):"),
+        ("g2", "G2 new-game screen:"),
+        ("cli", "G2 through the CLI module:"),
+    ):
         ready, done = med(name, 0), med(name, 1)
         print(
             f"{label:42s}{ready * 1000:,.0f} ms = {ready / empty:.2f}x empty "
