@@ -108,16 +108,33 @@ def tc(text: str) -> str:
     return text
 
 
+# translations that come with a file rather than a catalog: a teacher's scenario writes its text as
+# {en: ..., zh: ...} (game.engine.data collects them in GameData.translations)
+_extra: dict[str, dict[str, str]] = {}
+
+
+def add_translations(translations: dict[str, dict[str, str]]) -> None:
+    """Make `{lang: {english: text}}` known to `tc` (a scenario file's own Chinese)."""
+    for lang, table in translations.items():
+        _extra.setdefault(normalise(lang), {}).update(
+            {str(k).strip(): str(v).strip() for k, v in table.items() if v}
+        )
+
+
 def _content(key: str) -> str | None:
     """The current language's translation of content `key`, or None when it has none."""
     found = getattr(catalog(_lang, "content"), "_catalog", {}).get(key)
-    return found if isinstance(found, str) and found else None
+    if isinstance(found, str) and found:
+        return found
+    return _extra.get(_lang, {}).get(key)
 
 
 def missing(text: str, domain: str = "content") -> bool:
     """True when `text` has no entry in the current language's `domain` catalog (tests use it)."""
     if _lang == DEFAULT:
         return False
+    if domain == "content":
+        return _content(text.strip()) is None
     return not getattr(catalog(_lang, domain), "_catalog", {}).get(text.strip())
 
 

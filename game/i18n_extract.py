@@ -173,6 +173,10 @@ def engine_messages(seeds: int = 1) -> Iterator[tuple[str, str, int, str]]:
                             k: [] if a is None else decide(a, g, rng) for k, a in agents.items()
                         }
                         r = g.play_turn(moves)
+                        for ev in r.events:  # scripted injects are named in code
+                            for text in (ev.name, ev.headline):
+                                if new(text):
+                                    yield text, where, 0, "event"
                         for viewer in ("us", "china"):
                             for causes in r.why_seen(viewer).values():
                                 for cause in causes:
@@ -188,6 +192,8 @@ def content_template(seeds: int = 1) -> Catalog:
     for source in (yaml_messages(), persona_messages(), engine_messages(seeds)):
         for text, path, line, field in source:
             cat.add(text, locations=[(path, line)], auto_comments=[field])
+    for m in cat:  # "30% of" is prose, not a %-format: G2 formats with {names}
+        m.flags.discard("python-format")
     return cat
 
 
@@ -204,6 +210,8 @@ def messages_template() -> Catalog:
         for filename, lineno, message, comments, context in found:
             rel = (base / filename).relative_to(ROOT).as_posix() if base.is_dir() else filename
             cat.add(message, locations=[(rel, lineno)], auto_comments=comments, context=context)
+    for m in cat:
+        m.flags.discard("python-format")
     return cat
 
 
