@@ -104,7 +104,10 @@ def tc(text: str) -> str:
         return text.replace(key, found) if key != text else found
     for sep, joined in ((": ", "："), (", ", "、")):
         if sep in key:
-            return joined.join(tc(part) for part in key.split(sep))
+            parts = key.split(sep)
+            done = [tc(part) for part in parts]
+            if done != parts:  # only when a part has a translation: English stays English
+                return joined.join(done)
     return text
 
 
