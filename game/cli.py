@@ -8,9 +8,11 @@ import json
 import sys
 import textwrap
 import time
+import unicodedata
 from pathlib import Path
 
 from game.engine.data import DEFAULT_SCENARIO, SEED_MAX, compact, other_side, side_name
+from game.i18n import DEFAULT, LANGS, N_, _, language, ngettext, normalise, set_language, tc
 
 
 class CliError(Exception):
@@ -30,8 +32,8 @@ class Whole:
     @property
     def allowed(self) -> str:
         if self.high is None:
-            return f"at least {self.low}"
-        return f"a whole number from {self.low} to {self.high}"
+            return _("at least {low}").format(low=self.low)
+        return _("a whole number from {low} to {high}").format(low=self.low, high=self.high)
 
     def __call__(self, text: str) -> int:
         try:
@@ -39,7 +41,9 @@ class Whole:
         except ValueError:
             shown = text if len(text) <= 40 else text[:39] + "…"
             raise argparse.ArgumentTypeError(
-                f"{shown!r} is not a whole number; it must be {self.allowed}"
+                _("{text} is not a whole number; it must be {allowed}").format(
+                    text=repr(shown), allowed=self.allowed
+                )
             ) from None
 
     def check(self, value: int | None) -> None:
@@ -47,7 +51,11 @@ class Whole:
         if value is None:
             return
         if value < self.low or (self.high is not None and value > self.high):
-            raise CliError(f"{self.flag} must be {self.allowed}, not {value}")
+            raise CliError(
+                _("{flag} must be {allowed}, not {value}").format(
+                    flag=self.flag, allowed=self.allowed, value=value
+                )
+            )
 
 
 def _whole(parser, flag: str, low: int, high: int | None = None, **kw) -> None:
@@ -67,14 +75,63 @@ def check_whole_options(args) -> None:
         kind.check(getattr(args, kind.flag.lstrip("-").replace("-", "_")))
 
 
+def _cells(text: str) -> int:
+    """The terminal columns `text` takes: two for each wide (Chinese) character."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    """`text` padded with spaces to `width` columns (on the left when `right`)."""
+    fill = " " * max(0, width - _cells(text))
+    return fill + text if right else text + fill
+
+
+# Chinese punctuation that must not begin a line
+_NO_LINE_START = frozenset("，。、；：？！）》」』”’…")
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` columns: textwrap's lines for text without wide
+    characters, else broken between words and between Chinese characters (never before a
+    closing punctuation mark)."""
+    if _cells(text) == len(text):
+        return textwrap.wrap(text, width)
+    tokens: list[str] = []  # single spaces, Latin words, single wide characters
+    for ch in " ".join(text.split()):
+        if (
+            tokens
+            and ch != " "
+            and _cells(ch) == 1
+            and tokens[-1] != " "
+            and _cells(tokens[-1][-1]) == 1
+        ):
+            tokens[-1] += ch
+        else:
+            tokens.append(ch)
+    lines, line = [], ""
+    for tok in tokens:
+        if tok == " ":
+            line += " " if line else ""
+            continue
+        if line.strip() and _cells(line) + _cells(tok) > width and tok not in _NO_LINE_START:
+            lines.append(line.rstrip())
+            line = ""
+        line += tok
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
 def _table(rows: list[list[str]], header: list[str], right: int | None = None) -> str:
     """A plain-text table; columns from index `right` on are right-aligned (numbers)."""
     right = len(header) if right is None else right
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    widths = [max(_cells(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
 
     def line(r):
         return "  ".join(
-            str(c).rjust(w) if i >= right else str(c).ljust(w)
+            _pad(str(c), w, right=i >= right)
             for i, (c, w) in enumerate(zip(r, widths, strict=True))
         ).rstrip()
 
@@ -87,9 +144,10 @@ def _table(rows: list[list[str]], header: list[str], right: int | None = None) -
 def _progress_bar(label: str):
     def progress(done: int, total: int) -> None:
         bar = "#" * (30 * done // total)
-        print(
-            f"\r  {label} [{bar:<30}] {done}/{total} quarters", end="", file=sys.stderr, flush=True
+        text = _("{label} [{bar}] {done}/{total} quarters").format(
+            label=label, bar=f"{bar:<30}", done=done, total=total
         )
+        print(f"\r  {text}", end="", file=sys.stderr, flush=True)
 
     return progress
 
@@ -103,7 +161,7 @@ def _policies(args, gd):
         try:
             out.append(side_policy(spec, side, gd, args.seed, getattr(args, "scenario", None)))
         except ValueError as exc:
-            raise CliError(f"--{side}: {exc}") from None
+            raise CliError(_("--{side}: {error}").format(side=side, error=exc)) from None
     return out
 
 
@@ -117,17 +175,21 @@ def cmd_sim(args) -> int:
     gd = load_data()
     if args.scenario not in gd.scenarios:
         raise CliError(
-            f"unknown scenario {args.scenario!r}; known: {', '.join(sorted(gd.scenarios))}"
+            _("unknown scenario {scenario}; known: {known}").format(
+                scenario=repr(args.scenario), known=", ".join(sorted(gd.scenarios))
+            )
         )
     chunk = CHUNK if args.chunk is None else args.chunk
     out = Path(args.out) if args.out else None
     if out and out.suffix.lower() not in (".csv", ".jsonl"):
-        raise CliError(f"--out must end in .csv or .jsonl, got {out.name!r}")
+        raise CliError(
+            _("--out must end in .csv or .jsonl, got {name}").format(name=repr(out.name))
+        )
     tracked = _tracked(args.track, gd)
     us, cn = _policies(args, gd)
     planning = "planner" in (args.us.split(":")[0], args.china.split(":")[0])
     big = args.games * gd.scenarios[args.scenario].quarters >= 50_000
-    progress = _progress_bar("simulating") if (big or planning) and sys.stderr.isatty() else None
+    progress = _progress_bar(_("simulating")) if (big or planning) and sys.stderr.isatty() else None
     # only what the command needs is kept: each meter's final value (float32) and each result,
     # plus the rows being written; memory grows with --chunk, not with --games
     meters = list(gd.meters)
@@ -202,7 +264,7 @@ def _print_sim(args, summary: dict, gd, rows) -> None:
     if "by_quarter" in summary:
         print("\n" + _track_text(summary["by_quarter"], gd))
     if rows:
-        print(f"\nwrote {rows.count} rows to {args.out}")
+        print("\n" + _("wrote {count} rows to {path}").format(count=rows.count, path=args.out))
 
 
 def _tracked(spec: str | None, gd) -> list[str]:
@@ -213,7 +275,11 @@ def _tracked(spec: str | None, gd) -> list[str]:
     for name in names:
         if name not in gd.meters:
             near = did_you_mean(name, list(gd.meters))
-            raise CliError(f"--track: unknown meter {name!r}{near}")
+            raise CliError(
+                _("--track: unknown meter {name}{did_you_mean}").format(
+                    name=repr(name), did_you_mean=near
+                )
+            )
     return names
 
 
@@ -221,7 +287,10 @@ def _track_text(by_quarter: dict, gd) -> str:
     """The tracked meters' median by quarter (p10-p90 beside it), one row per quarter."""
     names = list(by_quarter)
     quarters = list(by_quarter[names[0]])
-    head = ["quarter", *(f"{gd.meters[m].name} p50 (p10-p90)" for m in names)]
+    head = [
+        _("quarter"),
+        *(_("{meter} p50 (p10-p90)").format(meter=tc(gd.meters[m].name)) for m in names),
+    ]
     rows = [
         [q]
         + [
@@ -244,15 +313,36 @@ def _sim_text(summary: dict, gd) -> str:
         pct = summary["final"][m]
         eflops = f"{pct['p50'] / per_eflops:,.0f} EFLOPS" if gd.meters[m].unit == "B300e" else ""
         table.append(
-            [gd.meters[m].name, gd.meters[m].unit, *(compact(v) for v in pct.values()), eflops]
+            [
+                tc(gd.meters[m].name),
+                tc(gd.meters[m].unit),
+                *(compact(v) for v in pct.values()),
+                eflops,
+            ]
         )
+    heads = [_("meter at the end"), _("unit"), "p10", "p50", "p90", _("p50 in EFLOPS")]
     return "\n".join(
         [
-            f"{summary['games']} games of {summary['scenario']} ({q[0]}-{q[1]}), seed "
-            f"{summary['seed']}: US {summary['us']} vs China {summary['china']}",
-            f"wins: US {wr['us']:.1%}  China {wr['china']:.1%}  draw {wr['draw']:.1%}\n",
-            _table(table, ["meter at the end", "unit", "p10", "p50", "p90", "p50 in EFLOPS"]),
-            f"(1 EFLOPS = {per_eflops:g} B300e; 1 B300e = 2.5 PFLOPS dense BF16)",
+            _(
+                "{games} games of {scenario} ({first}-{last}), seed {seed}: "
+                "US {us} vs China {china}"
+            ).format(
+                games=summary["games"],
+                scenario=summary["scenario"],
+                first=q[0],
+                last=q[1],
+                seed=summary["seed"],
+                us=summary["us"],
+                china=summary["china"],
+            ),
+            _("wins: US {us}  China {china}  draw {draw}").format(
+                us=f"{wr['us']:.1%}", china=f"{wr['china']:.1%}", draw=f"{wr['draw']:.1%}"
+            )
+            + "\n",
+            _table(table, heads),
+            _("(1 EFLOPS = {per_eflops} B300e; 1 B300e = 2.5 PFLOPS dense BF16)").format(
+                per_eflops=f"{per_eflops:g}"
+            ),
         ]
     )
 
@@ -337,26 +427,43 @@ def cmd_calibrate(args) -> int:
                 compact(r.value)
                 if len(r.values) < 2
                 else f"{compact(min(r.values))}-{compact(max(r.values))}",
-                "pass" if r.passed else "FAIL",
+                _("pass") if r.passed else _("FAIL"),
             ]
             for r in results
         ]
-        model = "model" if args.seeds < 2 else f"model ({args.seeds} seeds)"
-        print(_table(rows, ["id", "target", "band", "source", model, "result"]))
+        model = (
+            _("model") if args.seeds < 2 else _("model ({seeds} seeds)").format(seeds=args.seeds)
+        )
+        heads = [_("id"), _("target"), _("band"), _("source"), model, _("result")]
+        print(_table(rows, heads))
         failed = sum(not r.passed for r in results)
+        if args.seeds > 1:
+            summary = _(
+                "{passed} of {total} checks pass (median, or share for 'below' checks, of {runs} "
+                "seeded runs each, at each of {seeds} seeds; sources: seeds/<id>.yaml, 'outside' "
+                "= a public figure named in data/calibration.yaml; `--json` for figure ids)"
+            )
+        else:
+            summary = _(
+                "{passed} of {total} checks pass (median, or share for 'below' checks, of {runs} "
+                "seeded runs each; sources: seeds/<id>.yaml, 'outside' = a public figure named in "
+                "data/calibration.yaml; `--json` for figure ids)"
+            )
         print(
-            f"\n{len(results) - failed} of {len(results)} checks pass "
-            f"(median, or share for 'below' checks, of {results[0].runs} seeded runs each"
-            f"{f', at each of {args.seeds} seeds' if args.seeds > 1 else ''}; sources: "
-            "seeds/<id>.yaml, 'outside' = a public figure named in data/calibration.yaml; "
-            "`--json` for figure ids)"
+            "\n"
+            + summary.format(
+                passed=len(results) - failed,
+                total=len(results),
+                runs=results[0].runs,
+                seeds=args.seeds,
+            )
         )
     return 0 if all(r.passed for r in results) else 1
 
 
 def _sources(target) -> str:
     docs = sorted({s.split(".")[0] for s in target.source})
-    return ", ".join(docs + (["outside"] if target.assumption else []))
+    return ", ".join(docs + ([_("outside")] if target.assumption else []))
 
 
 def _stages():
@@ -374,10 +481,21 @@ def _known_scenario(name: str, gd, files: bool = False) -> None:
     from game.engine.data import did_you_mean
 
     if name not in gd.scenarios:
-        also = " or a scenario file" if files else ""
+        if files:
+            text = _(
+                "unknown scenario {scenario}{did_you_mean}; known: {known} or a scenario file "
+                "(see `g2 scenarios`)"
+            )
+        else:
+            text = _(
+                "unknown scenario {scenario}{did_you_mean}; known: {known} (see `g2 scenarios`)"
+            )
         raise CliError(
-            f"unknown scenario {name!r}{did_you_mean(name, gd.scenarios)}; known: "
-            f"{', '.join(sorted(gd.scenarios))}{also} (see `g2 scenarios`)"
+            text.format(
+                scenario=repr(name),
+                did_you_mean=did_you_mean(name, gd.scenarios),
+                known=", ".join(sorted(gd.scenarios)),
+            )
         )
 
 
@@ -552,18 +670,34 @@ def cmd_agents(args) -> int:
     from game.ai.planner import Planner
 
     for side in ("us", "china") if not args.side else (args.side,):
-        print(f"{side_name(side)}:")
+        print(_("{side}:").format(side=tc(side_name(side))))
         for key, cls in PERSONAS[side].items():
-            print(f"  {key:18s} {cls.title}: {cls.description}")
-            print(f"  {'':18s} speaks for {', '.join(cls.speaks_for)}")
-        print(f"  {'random-persona':18s} each game drawn at random from the personas above")
-        print(f"  {'hold':18s} makes no moves (the baseline)")
+            about = _("{title}: {description}").format(
+                title=tc(cls.title), description=tc(cls.description)
+            )
+            print(f"  {key:18s} {about}")
+            speaks = _("speaks for {documents}").format(documents=", ".join(cls.speaks_for))
+            print(f"  {'':18s} {speaks}")
+        print(f"  {'random-persona':18s} " + _("each game drawn at random from the personas above"))
+        print(f"  {'hold':18s} " + _("makes no moves (the baseline)"))
         print()
-    levels = ", ".join(
-        f"{lv}: {b.rollouts} rollouts{' + a second move' if b.rounds > 1 else ''}"
+    levels = _(", ").join(
+        (
+            ngettext(
+                "{level}: {n} rollout + a second move",
+                "{level}: {n} rollouts + a second move",
+                b.rollouts,
+            )
+            if b.rounds > 1
+            else ngettext("{level}: {n} rollout", "{level}: {n} rollouts", b.rollouts)
+        ).format(level=lv, n=b.rollouts)
         for lv, b in LEVELS.items()
     )
-    print(f"planner[:LEVEL] (either side): {Planner.description} Levels {levels}.")
+    print(
+        _("planner[:LEVEL] (either side): {description} Levels {levels}.").format(
+            description=tc(Planner.description), levels=levels
+        )
+    )
     return 0
 
 
@@ -572,9 +706,17 @@ def cmd_scenarios(args) -> int:
 
     gd = load_data()
     for sc in gd.scenarios.values():
-        print(f"{sc.id}  ({quarter_name(sc.start)}-{quarter_name(sc.end)}, {sc.quarters} quarters)")
-        print(f"  {sc.name}")
-        for line in textwrap.wrap(sc.briefing, 96):
+        print(
+            ngettext(
+                "{id}  ({first}-{last}, {n} quarter)",
+                "{id}  ({first}-{last}, {n} quarters)",
+                sc.quarters,
+            ).format(
+                id=sc.id, first=quarter_name(sc.start), last=quarter_name(sc.end), n=sc.quarters
+            )
+        )
+        print(f"  {tc(sc.name)}")
+        for line in _wrap(tc(sc.briefing), 96):
             print(f"    {line}")
         print()
     return 0
@@ -584,12 +726,16 @@ def _effects_in_words(gd, effects) -> str:
     words = []
     for name, v in effects.set:
         L = gd.levers[name]
-        words.append(f"{L.name} := {L.options[int(v)] if L.options else f'{v:g}'}")
+        words.append(f"{tc(L.name)} := {L.options[int(v)] if L.options else f'{v:g}'}")
     for name, v in effects.add:
-        words.append(f"{gd.levers[name].name} {v:+g}")
+        words.append(f"{tc(gd.levers[name].name)} {v:+g}")
     for name, v in effects.mul:
-        words.append(f"{gd.levers[name].name} x{v:g}")
+        words.append(f"{tc(gd.levers[name].name)} x{v:g}")
     return ", ".join(words)
+
+
+# `g2 moves`' heading of each side's list
+SIDE_HEADINGS = {"us": N_("US"), "china": N_("CHINA")}
 
 
 def cmd_moves(args) -> int:
@@ -598,20 +744,25 @@ def cmd_moves(args) -> int:
     gd = load_data()
     sides = [args.side] if args.side else ["us", "china"]
     for side in sides:
-        print(f"== {side.upper()} ==")
+        print(_("== {side} ==").format(side=_(SIDE_HEADINGS[side])))
         for m in gd.moves_for(side):
-            covert = "  [covert]" if m.covert else ""
-            print(f"{m.id}  ({m.group}){covert}\n  {m.name}")
-            for line in textwrap.wrap(m.description, 92):
+            covert = "  " + _("[covert]") if m.covert else ""
+            print(f"{m.id}  ({tc(m.group)}){covert}\n  {tc(m.name)}")
+            for line in _wrap(tc(m.description), 92):
                 print(f"    {line}")
             for o in m.options:
                 label = f"{m.id}:{o.name}" if m.has_options else m.id
                 fx = _effects_in_words(gd, o.effects)
-                sets = f"{gd.levers[m.lever].name} := {o.name}" if m.has_options else ""
-                print(f"    {label:34} cost {o.cost:>4g}  {', '.join(x for x in (sets, fx) if x)}")
+                sets = f"{tc(gd.levers[m.lever].name)} := {o.name}" if m.has_options else ""
+                line = _("{label} cost {cost}  {effects}").format(
+                    label=f"{label:34}",
+                    cost=f"{o.cost:>4g}",
+                    effects=", ".join(x for x in (sets, fx) if x),
+                )
+                print(f"    {line}")
             for r in m.requires:
-                print(f"    unavailable when {r.reason}")
-            print(f"    sources: {', '.join(m.sources)}\n")
+                print("    " + _("unavailable when {reason}").format(reason=tc(r.reason)))
+            print("    " + _("sources: {sources}").format(sources=", ".join(m.sources)) + "\n")
     return 0
 
 
@@ -638,7 +789,7 @@ def cmd_validate(args) -> int:
             print(p, file=sys.stderr)
         bad += bool(problems)
         if not problems:
-            print(f"ok  {f}")
+            print(_("ok  {file}").format(file=f))
     return 2 if bad else 0
 
 
@@ -668,6 +819,13 @@ def cmd_derive_scenario(args) -> int:
     return 0
 
 
+# `g2 play --opponent X` when X cannot play the other side, by that side
+NOT_A_PLAYER = {
+    "us": N_("--opponent {opponent} is not a us player; choose one of {choices} or human"),
+    "china": N_("--opponent {opponent} is not a china player; choose one of {choices} or human"),
+}
+
+
 def cmd_play(args) -> int:
     from game.engine.api import SaveError
     from game.tui.defaults import default_save_dir
@@ -690,12 +848,15 @@ def cmd_play(args) -> int:
         opponent = args.opponent or default_opponent(side)
         if opponent != "human" and opponent.split(":")[0] not in (*agent_names(other), "planner"):
             raise CliError(
-                f"--opponent {opponent!r} is not a {other} player; choose one of "
-                f"{', '.join(agent_names(other))} or human"
+                _(NOT_A_PLAYER[other]).format(
+                    opponent=repr(opponent), choices=", ".join(agent_names(other))
+                )
             )
         scenario = args.scenario or DEFAULT_SCENARIO
         if scenario not in load_data().scenarios:
-            raise CliError(f"unknown scenario {scenario!r}; see `g2 scenarios`")
+            raise CliError(
+                _("unknown scenario {scenario}; see `g2 scenarios`").format(scenario=repr(scenario))
+            )
         try:
             session = Session.new(side, scenario, opponent, args.seed, save_dir)
         except ValueError as exc:
@@ -709,88 +870,117 @@ def cmd_play(args) -> int:
 # ----------------------------------------------------------------------------- parser
 
 
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's help, with help texts wrapped by terminal columns (a Chinese character takes
+    two): the same lines as argparse's own for English."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return _wrap(" ".join(text.split()), width)
+
+
+def _examples(*lines: str) -> str:
+    """An epilog: "Examples:" in the current language, then the command lines as they are."""
+    return "\n".join([_("Examples:"), *(f"  {line}" for line in lines)])
+
+
 def _add_sweep(sub) -> None:
     from game.analysis.sweep import MODES, VARY_HELP
 
     s = sub.add_parser(
         "sweep",
-        help="sensitivity analysis: rerun a matchup across values of uncertain parameters",
-        description="Rerun one matchup while varying figures from data/params.yaml, with the\n"
-        "same seed at every point (common random numbers), and rank the figures by effect.",
-        epilog="Examples:\n"
-        "  g2 sweep --vary huawei_output_2025=40000:146000:5 --us hold --china hold\n"
-        "  g2 sweep --vary huawei_growth_q=x0.5:x2:4 --vary grey_q=4000,9000,20000 --mode grid\n"
-        "  g2 sweep --vary huawei_output_2025=40000:146000:5 --dask tcp://HOST:8786",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help=_("sensitivity analysis: rerun a matchup across values of uncertain parameters"),
+        description=_(
+            "Rerun one matchup while varying figures from data/params.yaml, with the\n"
+            "same seed at every point (common random numbers), and rank the figures by effect."
+        ),
+        epilog=_examples(
+            "g2 sweep --vary huawei_output_2025=40000:146000:5 --us hold --china hold",
+            "g2 sweep --vary huawei_growth_q=x0.5:x2:4 --vary grey_q=4000,9000,20000 --mode grid",
+            "g2 sweep --vary huawei_output_2025=40000:146000:5 --dask tcp://HOST:8786",
+        ),
+        formatter_class=_HelpFormatter,
     )
     s.add_argument(
         "--vary",
         action="append",
         required=True,
         metavar="NAME=SPEC",
-        help=f"a parameter to vary (repeatable): {VARY_HELP}",
+        help=_("a parameter to vary (repeatable): {how}").format(how=VARY_HELP),
     )
     s.add_argument(
-        "--us", default="random-persona", help="US agent or plan (default random-persona)"
+        "--us", default="random-persona", help=_("US agent or plan (default random-persona)")
     )
     s.add_argument(
-        "--china", default="random-persona", help="China agent or plan (default random-persona)"
+        "--china", default="random-persona", help=_("China agent or plan (default random-persona)")
     )
     s.add_argument(
-        "--scenario", default=DEFAULT_SCENARIO, help=f"scenario id (default {DEFAULT_SCENARIO})"
+        "--scenario",
+        default=DEFAULT_SCENARIO,
+        help=_("scenario id (default {scenario})").format(scenario=DEFAULT_SCENARIO),
     )
-    _whole(s, "--games", 1, default=1000, help="games per point (default 1000)")
-    _seed_option(s, default=1, help="seed used at every point (default 1)")
+    _whole(s, "--games", 1, default=1000, help=_("games per point (default 1000)"))
+    _seed_option(s, default=1, help=_("seed used at every point (default 1)"))
     s.add_argument(
         "--mode",
         choices=MODES,
         default="oat",
-        help="oat: each figure alone, others at base (default); grid: every combination",
+        help=_("oat: each figure alone, others at base (default); grid: every combination"),
     )
-    _whole(s, "--workers", 1, help="local processes (default: one per CPU; 1 = none)")
+    _whole(s, "--workers", 1, help=_("local processes (default: one per CPU; 1 = none)"))
     s.add_argument(
         "--dask",
         metavar="ADDRESS",
-        help="run the points on a Dask scheduler, e.g. tcp://HOST:8786 (uv sync --extra dask)",
+        help=_("run the points on a Dask scheduler, e.g. tcp://HOST:8786 (uv sync --extra dask)"),
     )
-    s.add_argument("--json", action="store_true", help="print the full result as JSON")
+    s.add_argument("--json", action="store_true", help=_("print the full result as JSON"))
     s.set_defaults(func=cmd_sweep)
 
 
 def _add_sim(sub) -> None:
     """`g2 sim`: N seeded games and their summary."""
-    s = sub.add_parser("sim", help="run N seeded games in vectorised batches and summarise them")
+    s = sub.add_parser("sim", help=_("run N seeded games in vectorised batches and summarise them"))
     s.add_argument(
         "--us",
         default="hold",
-        help="US player: a persona (hawk, dealmaker, free-marketeer), random-persona, "
-        "planner[:LEVEL], hold, a plan file, or a plan name in data/plans/",
+        help=_(
+            "US player: a persona (hawk, dealmaker, free-marketeer), random-persona, "
+            "planner[:LEVEL], hold, a plan file, or a plan name in data/plans/"
+        ),
     )
     s.add_argument(
         "--china",
         default="hold",
-        help="China player: a persona (self-reliance, pragmatist, efficiency-first), "
-        "random-persona, planner[:LEVEL], hold, a plan file, or a plan name in data/plans/",
+        help=_(
+            "China player: a persona (self-reliance, pragmatist, efficiency-first), "
+            "random-persona, planner[:LEVEL], hold, a plan file, or a plan name in data/plans/"
+        ),
     )
-    _whole(s, "--games", 1, default=1000, help="number of games (default 1000)")
-    _seed_option(s, default=1, help="batch seed (default 1)")
-    s.add_argument("--scenario", default=DEFAULT_SCENARIO, help="scenario id (see `g2 scenarios`)")
-    s.add_argument("--json", action="store_true", help="print a machine-readable summary")
+    _whole(s, "--games", 1, default=1000, help=_("number of games (default 1000)"))
+    _seed_option(s, default=1, help=_("batch seed (default 1)"))
     s.add_argument(
-        "--out", help="write one row per game per quarter to FILE.csv or FILE.jsonl (game by game)"
+        "--scenario", default=DEFAULT_SCENARIO, help=_("scenario id (see `g2 scenarios`)")
+    )
+    s.add_argument("--json", action="store_true", help=_("print a machine-readable summary"))
+    s.add_argument(
+        "--out",
+        help=_("write one row per game per quarter to FILE.csv or FILE.jsonl (game by game)"),
     )
     _whole(
         s,
         "--chunk",
         1,
-        help="games simulated at once (default 10000): memory grows with it; results do not depend "
-        "on it (with the planner, its own search dice do)",
+        help=_(
+            "games simulated at once (default 10000): memory grows with it; results do not "
+            "depend on it (with the planner, its own search dice do)"
+        ),
     )
     s.add_argument(
         "--track",
         metavar="METERS",
-        help="comma-separated meters to show quarter by quarter (median, p10-p90), e.g. "
-        "nvidia_cn_share,capability_gap_months (see data/meters.yaml)",
+        help=_(
+            "comma-separated meters to show quarter by quarter (median, p10-p90), e.g. "
+            "nvidia_cn_share,capability_gap_months (see data/meters.yaml)"
+        ),
     )
     s.set_defaults(func=cmd_sim)
 
@@ -801,83 +991,105 @@ def _add_analysis(sub) -> None:
 
     c = sub.add_parser(
         "calibrate",
-        help="check the model against the calibration targets (T1-T11, backtest T12 on)",
+        help=_("check the model against the calibration targets (T1-T11, backtest T12 on)"),
     )
-    _whole(c, "--runs", 1, help="games per target (default: data/calibration.yaml)")
-    _seed_option(c, help="seed (default: data/calibration.yaml)")
+    _whole(c, "--runs", 1, help=_("games per target (default: data/calibration.yaml)"))
+    _seed_option(c, help=_("seed (default: data/calibration.yaml)"))
     _whole(
         c,
         "--seeds",
         1,
         default=1,
         metavar="K",
-        help="run every target at K seeds (seed, seed+1, ...); a check passes only at all of them",
+        help=_(
+            "run every target at K seeds (seed, seed+1, ...); a check passes only at all of them"
+        ),
     )
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=cmd_calibrate)
 
     t = sub.add_parser(
         "tournament",
-        help="every US persona against every China persona (and the planner): win rates and "
-        "the balance verdict",
+        help=_(
+            "every US persona against every China persona (and the planner): win rates and "
+            "the balance verdict"
+        ),
     )
-    _whole(t, "--games", 1, default=1000, help="games per persona pairing (1000)")
-    _whole(t, "--planner-games", 0, default=200, help="games per planner pairing (200; 0 = skip)")
-    t.add_argument("--planner", default="planner", help="planner or planner:LEVEL (default level)")
-    _seed_option(t, default=1, help="seed (default 1)")
-    t.add_argument("--scenario", default=DEFAULT_SCENARIO, help="scenario id (see `g2 scenarios`)")
+    _whole(t, "--games", 1, default=1000, help=_("games per persona pairing (1000)"))
+    _whole(
+        t, "--planner-games", 0, default=200, help=_("games per planner pairing (200; 0 = skip)")
+    )
+    t.add_argument(
+        "--planner", default="planner", help=_("planner or planner:LEVEL (default level)")
+    )
+    _seed_option(t, default=1, help=_("seed (default 1)"))
+    t.add_argument(
+        "--scenario", default=DEFAULT_SCENARIO, help=_("scenario id (see `g2 scenarios`)")
+    )
     _whole(
         t,
         "--fixed-plan",
         0,
         default=0,
         metavar="GAMES",
-        help="add each side's best fixed plan, searched against its best persona with GAMES games "
-        "per arm (g2 balance's plan search; e.g. 300; 0 = skip, the default)",
+        help=_(
+            "add each side's best fixed plan, searched against its best persona with GAMES "
+            "games per arm (g2 balance's plan search; e.g. 300; 0 = skip, the default)"
+        ),
     )
-    t.add_argument("--json", action="store_true", help="print the results as JSON")
+    t.add_argument("--json", action="store_true", help=_("print the results as JSON"))
     t.set_defaults(func=cmd_tournament)
 
     b = sub.add_parser(
         "balance",
-        help="the design lab: move values, dice vs choices, fixed-plan search, agency by phase, "
-        "early endings, checked against data/design.yaml",
-        description="Measure how much of a scenario's outcome its players decide, with paired "
-        "seeds,\nand check the design targets in data/design.yaml. Progress goes to stderr, the "
-        "report\nto stdout. Exit status: 0 every target met, 1 one failed, 2 bad input.",
-        epilog="Examples:\n  g2 balance --scenario 2025-deepseek-shock\n"
-        "  g2 balance --scenario my-scenario.yaml --games 600 --json",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help=_(
+            "the design lab: move values, dice vs choices, fixed-plan search, agency by phase, "
+            "early endings, checked against data/design.yaml"
+        ),
+        description=_(
+            "Measure how much of a scenario's outcome its players decide, with paired seeds,\n"
+            "and check the design targets in data/design.yaml. Progress goes to stderr, the "
+            "report\nto stdout. Exit status: 0 every target met, 1 one failed, 2 bad input."
+        ),
+        epilog=_examples(
+            "g2 balance --scenario 2025-deepseek-shock",
+            "g2 balance --scenario my-scenario.yaml --games 600 --json",
+        ),
+        formatter_class=_HelpFormatter,
     )
     b.add_argument(
         "--scenario",
         action="append",
         metavar="S",
-        help=f"a scenario id or file (repeatable; default: {' and '.join(DESIGN_SCENARIOS)})",
+        help=_("a scenario id or file (repeatable; default: {scenarios})").format(
+            scenarios=_(" and ").join(DESIGN_SCENARIOS)
+        ),
     )
-    _whole(b, "--games", 1, help="games per arm (default: data/design.yaml, 1200)")
-    _seed_option(b, help="seed (default: data/design.yaml)")
-    b.add_argument("--design", metavar="FILE", help="targets file (default data/design.yaml)")
-    b.add_argument("--json", action="store_true", help="print the report as JSON")
+    _whole(b, "--games", 1, help=_("games per arm (default: data/design.yaml, 1200)"))
+    _seed_option(b, help=_("seed (default: data/design.yaml)"))
+    b.add_argument("--design", metavar="FILE", help=_("targets file (default data/design.yaml)"))
+    b.add_argument("--json", action="store_true", help=_("print the report as JSON"))
     b.set_defaults(func=cmd_balance)
 
 
 def _add_listings(sub) -> None:
     """`g2 agents`, `g2 scenarios`, `g2 moves` and `g2 validate`."""
-    a = sub.add_parser("agents", help="list the AI players: personas, the planner and its levels")
+    a = sub.add_parser(
+        "agents", help=_("list the AI players: personas, the planner and its levels")
+    )
     a.add_argument("--side", choices=["us", "china"])
     a.set_defaults(func=cmd_agents)
 
-    sub.add_parser("scenarios", help="list scenarios with their briefings").set_defaults(
+    sub.add_parser("scenarios", help=_("list scenarios with their briefings")).set_defaults(
         func=cmd_scenarios
     )
 
-    m = sub.add_parser("moves", help="list moves with costs, effects and sources")
+    m = sub.add_parser("moves", help=_("list moves with costs, effects and sources"))
     m.add_argument("--side", choices=["us", "china"])
     m.set_defaults(func=cmd_moves)
 
     v = sub.add_parser(
-        "validate", help="check data, scenario and plan files (all of data/ by default)"
+        "validate", help=_("check data, scenario and plan files (all of data/ by default)")
     )
     v.add_argument("files", nargs="*")
     v.set_defaults(func=cmd_validate)
@@ -887,48 +1099,153 @@ def _add_derive(sub) -> None:
     """`g2 derive-scenario`: a scenario's starting state from simulated games."""
     d = sub.add_parser(
         "derive-scenario",
-        help="write a scenario's stocks, levers and state from the games its `derived_from:` names",
-        description="Play the games a scenario file's `derived_from: {scenario, us, china, at, runs,\n"
-        "seed}` names up to the start of `at`, and rewrite the file's `stocks:`, `levers:` and\n"
-        "`state:` with their medians (the most common option for stances and tracks), rounded,\n"
-        "with the file's `overrides:` applied on top. The rest of the file is kept as written.",
-        epilog="Examples:\n  g2 derive-scenario data/scenarios/2026-h200-thaw.yaml\n"
-        "  g2 derive-scenario data/scenarios/2026-h200-thaw.yaml --check",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help=_(
+            "write a scenario's stocks, levers and state from the games its `derived_from:` names"
+        ),
+        description=_(
+            "Play the games a scenario file's `derived_from: {scenario, us, china, at, runs,\n"
+            "seed}` names up to the start of `at`, and rewrite the file's `stocks:`, `levers:` "
+            "and\n`state:` with their medians (the most common option for stances and tracks), "
+            "rounded,\nwith the file's `overrides:` applied on top. The rest of the file is kept "
+            "as written."
+        ),
+        epilog=_examples(
+            "g2 derive-scenario data/scenarios/2026-h200-thaw.yaml",
+            "g2 derive-scenario data/scenarios/2026-h200-thaw.yaml --check",
+        ),
+        formatter_class=_HelpFormatter,
     )
-    d.add_argument("file", metavar="FILE", help="a scenario file with `derived_from:`")
+    d.add_argument("file", metavar="FILE", help=_("a scenario file with `derived_from:`"))
     d.add_argument(
         "--check",
         action="store_true",
-        help="write nothing: list each value that differs beyond rounding and exit 1, or exit 0",
+        help=_("write nothing: list each value that differs beyond rounding and exit 1, or exit 0"),
     )
     d.set_defaults(func=cmd_derive_scenario)
 
 
 def _add_play(sub) -> None:
     """`g2 play`: the terminal game."""
-    pl = sub.add_parser("play", help="play in the terminal (the default with no command)")
-    pl.add_argument("--side", choices=["us", "china"], help="start straight in as this side")
-    pl.add_argument("--scenario", help="scenario id (see `g2 scenarios`)")
+    pl = sub.add_parser("play", help=_("play in the terminal (the default with no command)"))
+    pl.add_argument("--side", choices=["us", "china"], help=_("start straight in as this side"))
+    pl.add_argument("--scenario", help=_("scenario id (see `g2 scenarios`)"))
     pl.add_argument(
-        "--opponent", help="an AI (persona, planner[:LEVEL]; see `g2 agents`) or human (hot-seat)"
+        "--opponent",
+        help=_("an AI (persona, planner[:LEVEL]; see `g2 agents`) or human (hot-seat)"),
     )
-    _seed_option(pl, help="seed (default: random)")
-    pl.add_argument("--load", help="resume a save file")
+    _seed_option(pl, help=_("seed (default: random)"))
+    pl.add_argument("--load", help=_("resume a save file"))
     pl.set_defaults(func=cmd_play)
+
+
+# ----------------------------------------------------------------------------- language
+
+
+def _language_code(text: str) -> str:
+    """--lang's type: a language G2 has ('zh', 'zh_CN', 'en'...) as its code."""
+    try:
+        return normalise(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_unknown_language(text)) from None
+
+
+def _unknown_language(text: str) -> str:
+    return _("--lang must be one of {choices}, not {value}").format(
+        choices=", ".join(LANGS), value=repr(text)
+    )
+
+
+def _add_lang(parser, **kw) -> None:
+    parser.add_argument(
+        "--lang",
+        type=_language_code,
+        metavar="{" + ",".join(LANGS) + "}",
+        help=_(
+            "the language: en (English) or zh (Simplified Chinese), remembered for next time "
+            "(default: $G2_LANG, else the remembered one, else en)"
+        ),
+        **kw,
+    )
+
+
+def _lang_flag(argv: list[str]) -> str | None:
+    """The value of the last `--lang X` or `--lang=X` in `argv` (before any `--`), or None."""
+    found = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            found = argv[i + 1]
+        elif arg.startswith("--lang="):
+            found = arg.partition("=")[2]
+    return found
+
+
+def _remembered_language() -> str | None:
+    """The language the player chose last time (game.tui.prefs), or None."""
+    from game.tui import prefs
+
+    code = prefs.get("lang")
+    try:
+        return normalise(code) if isinstance(code, str) else None
+    except ValueError:
+        return None
+
+
+def _remember_language(code: str) -> None:
+    """Keep `code` as the player's language; a one-line warning when it cannot be saved."""
+    from game.tui import prefs
+
+    if prefs.get("lang") == code:
+        return
+    why = prefs.set("lang", code)
+    if why:
+        print(
+            _("g2: warning: the language was not remembered: {reason}").format(reason=why),
+            file=sys.stderr,
+        )
+
+
+def choose_language(argv: list[str]) -> str:
+    """Set the language from `--lang` in `argv`, else $G2_LANG, else the remembered choice,
+    else English; an explicit `--lang` is remembered. CliError for an unknown `--lang`."""
+    from game.i18n import from_env
+
+    flag = _lang_flag(argv)
+    code = None
+    if flag is not None:
+        try:
+            code = normalise(flag)
+        except ValueError:
+            set_language(from_env() or _remembered_language() or DEFAULT)
+            raise CliError(_unknown_language(flag)) from None
+    set_language(code or from_env() or _remembered_language() or DEFAULT)
+    if code:
+        _remember_language(code)
+    return code or DEFAULT
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="g2",
-        description="G2: a turn-based wargame and policy simulator of the US-China AI compute race.",
-        epilog="Examples:\n  g2 sim --us hold --china hold --games 1000 --seed 1 --json\n"
-        "  g2 calibrate\n  g2 moves --side china\n  g2 validate data/scenarios/2025-deepseek-shock.yaml",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=_(
+            "G2: a turn-based wargame and policy simulator of the US-China AI compute race."
+        ),
+        epilog=_examples(
+            "g2 sim --us hold --china hold --games 1000 --seed 1 --json",
+            "g2 calibrate",
+            "g2 moves --side china",
+            "g2 validate data/scenarios/2025-deepseek-shock.yaml",
+        ),
+        formatter_class=_HelpFormatter,
     )
+    _add_lang(p, default=argparse.SUPPRESS)
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for add in (_add_sim, _add_analysis, _add_sweep, _add_listings, _add_derive, _add_play):
         add(sub)
+    for command in sub.choices.values():  # `g2 play --lang zh` as well as `g2 --lang zh play`
+        _add_lang(command, default=argparse.SUPPRESS)
+        command.formatter_class = _HelpFormatter
     return p
 
 
@@ -936,20 +1253,33 @@ def main(argv: list[str] | None = None) -> int:
     from game.engine.plans import MoveError
     from game.engine.yamlsrc import DataError
 
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        choose_language(argv)  # before the parser: its help is in the chosen language
+    except CliError as exc:
+        print(_("g2: error: {message}").format(message=exc), file=sys.stderr)
+        return 2
     parser = build_parser()
     args = parser.parse_args(argv)
+    lang = getattr(args, "lang", None)
+    if lang and lang != language():  # an abbreviated flag (`--la zh`) the pre-scan missed
+        set_language(lang)
+        _remember_language(lang)
     if not getattr(args, "func", None):
         if sys.stdin.isatty() and sys.stdout.isatty():
             args = parser.parse_args(["play"])  # `g2` alone starts the game
         else:
             parser.print_help()
-            print("\n(run `g2` in a terminal to play)")
+            print("\n" + _("(run `g2` in a terminal to play)"))
             return 0
     try:
         check_whole_options(args)
         return args.func(args)
     except (CliError, DataError, MoveError) as exc:
-        print(f"g2 {args.command}: error: {exc}", file=sys.stderr)
+        print(
+            _("g2 {command}: error: {message}").format(command=args.command, message=exc),
+            file=sys.stderr,
+        )
         return 2
     except BrokenPipeError:  # e.g. `g2 moves | head`
         return 0
