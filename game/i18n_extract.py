@@ -146,9 +146,14 @@ def engine_messages(seeds: int = 1) -> Iterator[tuple[str, str, int, str]]:
         seen.add(text)
         return True
 
+    from game.engine.data import SIDE_NAMES
+
     for c in CHANNELS:
         if new(c):
             yield c, where, 0, "China's compute channel"
+    for name in SIDE_NAMES.values():
+        if new(name):
+            yield name, where, 0, "side"
     for sid in load_data().scenarios:
         if sid.startswith("calib-"):
             continue
@@ -166,6 +171,7 @@ def engine_messages(seeds: int = 1) -> Iterator[tuple[str, str, int, str]]:
                             for text, field in (
                                 (p["part"], "score part"),
                                 (p["measures"], "what it measures"),
+                                (p["argument"], "whose argument"),
                             ):
                                 if new(text):
                                     yield text, where, 0, field
@@ -288,7 +294,7 @@ def build(check: bool = False, seeds: int = 1) -> list[str]:
             po, mo = po_path(lang, domain), po_path(lang, domain).with_suffix(".mo")
             if _changed(po, _po_bytes(cat), check, ignore_dates=True):
                 stale.append(str(po.relative_to(ROOT)))
-            if _changed(mo, _mo_bytes(cat), check):
+            if _mo_changed(mo, _mo_bytes(cat), check):
                 stale.append(str(mo.relative_to(ROOT)))
     return stale
 
@@ -304,6 +310,21 @@ def _changed(path: Path, data: bytes, check: bool, ignore_dates: bool = False) -
     if path.exists() and ignore_dates and _undated(path.read_bytes()) == _undated(data):
         return False
     return _write_atomic(path, data)
+
+
+def _mo_changed(path: Path, data: bytes, check: bool) -> bool:
+    """A compiled catalog is current when its translations are (its header carries dates)."""
+    if path.exists() and _mo_entries(path.read_bytes()) == _mo_entries(data):
+        return False
+    return True if check else _write_atomic(path, data)
+
+
+def _mo_entries(data: bytes) -> dict:
+    import gettext
+
+    entries = dict(gettext.GNUTranslations(io.BytesIO(data))._catalog)
+    entries.pop("", None)
+    return entries
 
 
 def _undated(po: bytes) -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from game.i18n import N_, _
 from game.tui.defaults import SAVE_DIR
 from game.tui.screens.too_small import MinimumSizeApp
 
@@ -15,12 +16,17 @@ if TYPE_CHECKING:  # the session (numpy, the engine, the AIs) loads after the fi
 class G2App(MinimumSizeApp):  # below 80×24 a "too small" screen covers the game
     CSS_PATH = "app.tcss"
     TITLE = "G2"
-    SUB_TITLE = "the US–China AI compute race"
+    SUB_TITLE = N_("the US–China AI compute race")  # translated in retitle
 
     def __init__(self, session: Session | None = None, save_dir: Path = SAVE_DIR):
         super().__init__()
         self.session = session
         self.save_dir = Path(save_dir)
+        self.retitle()
+
+    def retitle(self) -> None:
+        """The header's subtitle in the current language (again after the language changes)."""
+        self.sub_title = _(self.SUB_TITLE)
 
     def on_mount(self) -> None:
         if self.session is not None:
@@ -38,6 +44,7 @@ class G2App(MinimumSizeApp):  # below 80×24 a "too small" screen covers the gam
         from game.tui.screens.newgame import NewGameChoice
         from game.tui.session import Session
 
+        self.retitle()  # the new-game screen may have changed the language
         if isinstance(choice, Path):
             if not self.load(choice):  # the new-game screen is gone: bring it back, never a blank
                 self.new_game()
@@ -75,10 +82,15 @@ class G2App(MinimumSizeApp):  # below 80×24 a "too small" screen covers the gam
         try:
             s = Session.load(path, save_dir=self.save_dir)  # saves go to the app's folder
         except SaveError as exc:
-            self.notify(str(exc), title="Cannot load", severity="error", timeout=8, markup=False)
+            self.notify(str(exc), title=_("Cannot load"), severity="error", timeout=8, markup=False)
             return False
         self.show_war_room(s)
-        self.notify(f"Loaded {path.name}: {s.game.scenario}, {s.game.quarter}", markup=False)
+        self.notify(
+            _("Loaded {name}: {scenario}, {quarter}").format(
+                name=path.name, scenario=s.game.scenario, quarter=s.game.quarter
+            ),
+            markup=False,
+        )
         return True
 
     def game_over(self, session: Session) -> None:
@@ -105,17 +117,21 @@ class G2App(MinimumSizeApp):  # below 80×24 a "too small" screen covers the gam
             path = self.session.autosave_path
             saved = self.session.last_save
             lost = (
-                f"The game is saved at {saved.quarter}: load it with l ({path.name})."
+                _("The game is saved at {quarter}: load it with l ({name}).").format(
+                    quarter=saved.quarter, name=path.name
+                )
                 if saved is not None
-                else "No quarter has been played yet."
+                else _("No quarter has been played yet.")
             )
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self.exit()
 
-        question = f"Quit G2?\n\n{lost}"
-        self.push_screen(ConfirmScreen(question, "Quit", "Keep playing", title="Quit"), answered)
+        question = _("Quit G2?") + "\n\n" + lost
+        self.push_screen(
+            ConfirmScreen(question, _("Quit"), _("Keep playing"), title=_("Quit")), answered
+        )
 
     # -- app-wide actions
     def action_load(self) -> None:

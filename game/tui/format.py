@@ -30,6 +30,8 @@ def value(x: float, fmt: str) -> str:
 def _zh_compute(x: float) -> str:
     from game.i18n import compact
 
+    if abs(x) < 1e4:  # below 1万 Babel's compact form is the bare number
+        return f"{x:.0f}"
     return compact(x, 2 if abs(x) >= 1e8 else 1)
 
 

@@ -30,6 +30,7 @@ from game.engine.api import (
     read_save,
 )
 from game.engine.data import DEFAULT_SCENARIO, QUARTER_RE, SIDES, other_side, side_name
+from game.i18n import _, ngettext, tc
 from game.tui.defaults import AUTOSAVE, HOTSEAT, MAX_NAME, SAVE_DIR, default_save_dir
 
 __all__ = [
@@ -66,10 +67,6 @@ class SavePoint:
     takebacks: int
     quarter: str
     how: str
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 @dataclass
@@ -149,9 +146,10 @@ class Session:
         return self.save_dir / f"{_safe_name(stem)}.json"
 
     def opponent_title(self) -> str:
+        """The opponent in words, in the player's language: a persona's title or the hot-seat player."""
         if self.hotseat:
-            return "a second player (hot-seat)"
-        return getattr(self.agent, "title", self.opponent)
+            return _("a second player (hot-seat)")
+        return tc(getattr(self.agent, "title", self.opponent))
 
     # -- playing
     def _agent_rng(self) -> np.random.Generator:
@@ -191,9 +189,9 @@ class Session:
         replay computed it; None when the game is back at its start). Raises ValueError (one line)
         in hot-seat play or when no quarter has been played."""
         if self.hotseat:
-            raise ValueError("a quarter cannot be taken back in hot-seat play")
+            raise ValueError(_("a quarter cannot be taken back in hot-seat play"))
         if not self.game.history:
-            raise ValueError("no quarter has been played yet, so there is none to take back")
+            raise ValueError(_("no quarter has been played yet, so there is none to take back"))
         *kept, last = self.game.history
         game = Game(self.game.scenario, self.game.seed, self.game.data)
         result = None
@@ -246,34 +244,61 @@ class Session:
         planned for this quarter (never saved) and what the game did since its last save (when an
         autosave failed or was not made). E.g. "This quarter's plan (2 moves) is not saved; the game
         itself was autosaved at 2026Q1." """
-        lost = [f"this quarter's plan ({_count(len(plan), 'move')})"] if plan else []
-        game = self._unsaved_play()
-        if game:
-            lost.append(game)
+        n = len(plan or [])
+        mine = (
+            ngettext("this quarter's plan ({n} move)", "this quarter's plan ({n} moves)", n).format(
+                n=n
+            )
+            if plan
+            else ""
+        )
+        game, several = self._unsaved_play()
         at = self.last_save
-        if not lost:
+        if not mine and not game:
             return None
-        plural = len(lost) > 1 or game.startswith("quarters")
-        text = f"{' and '.join(lost)} {'are' if plural else 'is'} not saved"
+        if mine and game:
+            what = _("{plan} and {play}").format(plan=mine, play=game)
+        else:
+            what = mine or game
+        if (mine and game) or several:
+            lost = _("{what} are not saved").format(what=what)
+        else:
+            lost = _("{what} is not saved").format(what=what)
         if game and self.autosave_error:
-            text += f" (the autosave failed: {self.autosave_error})"
+            text = _("{lost} (the autosave failed: {error}).").format(
+                lost=lost, error=self.autosave_error
+            )
+        elif at is not None and not game and at.how == "autosave":
+            text = _("{lost}; the game itself was autosaved at {quarter}.").format(
+                lost=lost, quarter=at.quarter
+            )
         elif at is not None and not game:
-            text += f"; the game itself was {at.how}d at {at.quarter}"
-        return text[0].upper() + text[1:] + "."
+            text = _("{lost}; the game itself was saved at {quarter}.").format(
+                lost=lost, quarter=at.quarter
+            )
+        else:
+            text = _("{lost}.").format(lost=lost)
+        return text[0].upper() + text[1:]
 
-    def _unsaved_play(self) -> str:
-        """The play since the last save ('' when it is all saved): quarters played, or take-backs."""
+    def _unsaved_play(self) -> tuple[str, bool]:
+        """The play since the last save ('' when it is all saved): quarters played, or take-backs;
+        and whether it is more than one quarter (the verb's number in English)."""
         at = self.last_save or SavePoint(0, 0, "", "")
         hist = self.game.history
         if at.takebacks != len(self.takebacks):
-            since = f"since {at.quarter}" if self.last_save else "from its start"
-            return f"the game {since}, with the take-back of {self.takebacks[-1]['quarter']},"
+            gone = self.takebacks[-1]["quarter"]
+            if self.last_save:
+                text = _("the game since {quarter}, with the take-back of {takeback},")
+                return text.format(quarter=at.quarter, takeback=gone), False
+            text = _("the game from its start, with the take-back of {takeback},")
+            return text.format(takeback=gone), False
         new = hist[at.played :]
         if not new:
-            return ""
+            return "", False
         if len(new) == 1:
-            return f"quarter {new[0]['quarter']}"
-        return f"quarters {new[0]['quarter']} to {new[-1]['quarter']}"
+            return _("quarter {quarter}").format(quarter=new[0]["quarter"]), False
+        text = _("quarters {first} to {last}")
+        return text.format(first=new[0]["quarter"], last=new[-1]["quarter"]), True
 
     # -- the end
     @property
@@ -308,25 +333,27 @@ def check_save_name(name: str) -> str:
     Other characters are made safe as _safe_name does ("my game" -> "my-game", ".x" -> "x"); a
     trailing ".json" is dropped."""
     if not isinstance(name, str):
-        raise SaveNameError("a save name must be text")
+        raise SaveNameError(_("a save name must be text"))
     text = name.strip()
     if text.lower().endswith(".json"):
         text = text[:-5].rstrip()
     if not text:
-        raise SaveNameError("a save needs a name")
+        raise SaveNameError(_("a save needs a name"))
     if len(text) > MAX_NAME:
         raise SaveNameError(
-            f"a save name can have at most {MAX_NAME} characters (this one has {len(text)})"
+            _("a save name can have at most {most} characters (this one has {n})").format(
+                most=MAX_NAME, n=len(text)
+            )
         )
     if not text.isprintable():
-        raise SaveNameError("a save name cannot contain control characters")
+        raise SaveNameError(_("a save name cannot contain control characters"))
     if "/" in text or "\\" in text or (os.altsep and os.altsep in text):
         raise SaveNameError(
-            "a save name cannot contain / or \\ (every save goes in the save folder)"
+            _("a save name cannot contain / or \\ (every save goes in the save folder)")
         )
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip(".-")
     if not any(ch.isalnum() for ch in stem):
-        raise SaveNameError("a save name needs at least one letter or digit (A-Z, a-z, 0-9)")
+        raise SaveNameError(_("a save name needs at least one letter or digit (A-Z, a-z, 0-9)"))
     return stem
 
 
@@ -428,7 +455,7 @@ def list_saves(folder: str | Path = SAVE_DIR) -> list[SaveInfo]:
     for p in sorted(paths, key=_mtime, reverse=True):
         try:
             body = read_save(p)
-            side, opponent, _ = _check_extra(p, body.get("extra", {}))
+            side, opponent, _name = _check_extra(p, body.get("extra", {}))
             _check_takebacks(p, body.get("extra", {}))
         except SaveError as exc:
             out.append(SaveInfo(p, error=exc.reason))

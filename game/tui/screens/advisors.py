@@ -8,21 +8,23 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from game.ai import forecast
 from game.ai.forecast import Advice
+from game.i18n import N_, _, tc
 from game.tui.session import Session
+from game.tui.widgets.footer import G2Footer
 
 
 class AdvisorsScreen(ModalScreen[str | None]):
     """Dismisses with the adopted move string, or None."""
 
     BINDINGS = [
-        Binding("1", "adopt(0)", "Adopt 1"),
-        Binding("2", "adopt(1)", "Adopt 2"),
-        Binding("3", "adopt(2)", "Adopt 3"),
-        Binding("escape", "close", "Close"),
+        Binding("1", "adopt(0)", N_("Adopt 1")),
+        Binding("2", "adopt(1)", N_("Adopt 2")),
+        Binding("3", "adopt(2)", N_("Adopt 3")),
+        Binding("escape", "close", N_("Close")),
     ]
     DEFAULT_CSS = """
     AdvisorsScreen { align: center middle; }
@@ -39,9 +41,9 @@ class AdvisorsScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static("[b]Your advisors[/b] — they see the same forecast and still disagree")
-            yield Static("Consulting the models…", id="advice")
-        yield Footer()
+            yield Static(_("[b]Your advisors[/b] — they see the same forecast and still disagree"))
+            yield Static(_("Consulting the models…"), id="advice")
+        yield G2Footer()
 
     def on_mount(self) -> None:
         self.consult()
@@ -58,10 +60,11 @@ class AdvisorsScreen(ModalScreen[str | None]):
         self.advice = advice
         lines = []
         for i, a in enumerate(advice, 1):
-            move = self.session.game.move_label(a.move) if a.move else "hold"
-            lines.append(
-                f"[b]{i}. {a.title}[/b] recommends [b cyan]{move}[/b cyan]\n   {a.reason}\n"
+            move = tc(self.session.game.move_label(a.move)) if a.move else _("hold")
+            head = _("[b]{n}. {advisor}[/b] recommends [b cyan]{move}[/b cyan]").format(
+                n=i, advisor=tc(a.title), move=move
             )
+            lines.append(f"{head}\n   {a.reason}\n")
         boxes.first(Static).update("\n".join(lines))
 
     def action_adopt(self, i: int) -> None:

@@ -8,10 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
+from game.i18n import N_, _, tc
 from game.tui.session import Session
 from game.tui.widgets.charts import MeterChart, companions, event_marks
+from game.tui.widgets.footer import G2Footer
 
 
 class ChartScreen(ModalScreen[None]):
@@ -29,9 +31,9 @@ class ChartScreen(ModalScreen[None]):
     ChartScreen #chart-events > Static { height: auto; }
     """
     BINDINGS = [
-        Binding("escape,q,g", "close", "Close", key_display="esc"),
-        Binding("left,left_square_bracket", "step(-1)", "Previous meter", key_display="←"),
-        Binding("right,right_square_bracket", "step(1)", "Next meter", key_display="→"),
+        Binding("escape,q,g", "close", N_("Close"), key_display="esc"),
+        Binding("left,left_square_bracket", "step(-1)", N_("Previous meter"), key_display="←"),
+        Binding("right,right_square_bracket", "step(1)", N_("Next meter"), key_display="→"),
     ]
 
     def __init__(self, session: Session, meter: str, viewer: str) -> None:
@@ -48,7 +50,7 @@ class ChartScreen(ModalScreen[None]):
             yield Static(id="chart-why")
             with VerticalScroll(id="chart-events"):
                 yield Static(id="chart-event-list")
-        yield Footer()
+        yield G2Footer()
 
     def on_mount(self) -> None:
         self.show()
@@ -58,14 +60,17 @@ class ChartScreen(ModalScreen[None]):
         spec = game.data.meters[self.meter]
         box = self.query_one("#chart-box", Vertical)
         place = f"{self.order.index(self.meter) + 1}/{len(self.order)}"
-        box.border_title = f"{spec.name} — {place}"
-        box.border_subtitle = "←/→ meter · esc close"
+        box.border_title = f"{tc(spec.name)} — {place}"
+        box.border_subtitle = _("←/→ meter · esc close")
         self.query_one(MeterChart).show(self.session, self.meter, self.viewer)
         specs = [game.data.meters[m] for m in companions(self.meter)]
         why = (
-            "; ".join(f"{s.short or s.name}: {s.why}" for s in specs)
+            _("; ").join(
+                _("{meter}: {why}").format(meter=tc(s.short or s.name), why=tc(s.why))
+                for s in specs
+            )
             if len(specs) > 1
-            else spec.why
+            else tc(spec.why)
         )
         self.query_one("#chart-why", Static).update(why)
         self.query_one("#chart-event-list", Static).update(events_text(self.session))
@@ -82,9 +87,11 @@ def events_text(session: Session) -> str:
     """The numbered events by quarter, as the chart marks them; a line when there were none."""
     marks = event_marks(session.game)
     if not marks:
-        return "No events yet."
+        return _("No events yet.")
     lines = [
-        f"[b]{n}[/b] {m.quarter}: " + "; ".join(escape(e) for e in m.events)
+        _("[b]{n}[/b] {quarter}: {events}").format(
+            n=n, quarter=m.quarter, events=_("; ").join(escape(e) for e in m.events)
+        )
         for n, m in enumerate(marks, 1)
     ]
     return "\n".join(lines)

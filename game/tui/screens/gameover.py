@@ -11,17 +11,28 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Sparkline, Static
+from textual.widgets import Button, Header, Sparkline, Static
 from textual.worker import Worker, WorkerState
 
 from game.ai import PERSONAS, forecast
+from game.i18n import N_, _, ngettext, tc
 from game.tui import format as fmt
 from game.tui.session import Session
+from game.tui.widgets.footer import G2Footer
 from game.tui.widgets.score import ScorePanel
 
-RESULT = {"us": "The United States wins", "china": "China wins", "draw": "Draw"}
-THEIR = {"us": "the US", "china": "China's"}
-PLAYER = {"us": "The US player", "china": "China's player"}
+# marked with N_, translated where shown: _(RESULT[result])
+RESULT = {"us": N_("The United States wins"), "china": N_("China wins"), "draw": N_("Draw")}
+# the heading over the persona comparison, by the player's side
+FARED = {
+    "us": N_("How the US personas fared from the same start"),
+    "china": N_("How China's personas fared from the same start"),
+}
+# a line of the persona comparison in hot-seat play, by the side compared
+PLAYER_DID = {
+    "us": N_("The US player did better than {share} of {games} simulated {persona} games"),
+    "china": N_("China's player did better than {share} of {games} simulated {persona} games"),
+}
 COMPARE_GAMES = 300
 BAR = 20  # characters in a comparison bar
 
@@ -32,12 +43,12 @@ def signed(x: float) -> str:
 
 
 def the_side(side: str) -> str:
-    return "the United States" if side == "us" else "China"
+    return _("the United States") if side == "us" else _("China")
 
 
 def opponent_name(session: Session) -> str:
     title = session.opponent_title()
-    return title if session.hotseat else f"the {title}"
+    return title if session.hotseat else _("the {persona}").format(persona=title)
 
 
 def result_reason(session: Session) -> str:
@@ -46,7 +57,7 @@ def result_reason(session: Session) -> str:
     p = game.data.params
     result = game.result
     if result is None:
-        return "The game is not over yet."
+        return _("The game is not over yet.")
     margin, dq, us_gap = p["win_margin"], int(p["decisive_quarters"]), p["us_decisive_gap"]
     gaps = [m["capability_gap_months"] for m in game.meter_history[1:]]
     score = game.meters["score"]
@@ -54,42 +65,61 @@ def result_reason(session: Session) -> str:
     last = gaps[-dq:] if len(gaps) >= dq else []
     sc = game.data.scenarios[game.scenario]
     left = sc.quarters - len(game.history)
-    early = f", ending the game {left} quarter{'s' if left != 1 else ''} early" if left > 0 else ""
     if result == "us" and last and all(g >= us_gap for g in last):
-        return (
-            f"The US held a capability lead of {us_gap:g} months or more for {dq} quarters in a "
-            f"row (final gap {gap:.1f} months){early}."
-        )
+        if left > 0:
+            text = ngettext(
+                "The US held a capability lead of {lead} months or more for {dq} quarters in a "
+                "row (final gap {gap} months), ending the game {n} quarter early.",
+                "The US held a capability lead of {lead} months or more for {dq} quarters in a "
+                "row (final gap {gap} months), ending the game {n} quarters early.",
+                left,
+            )
+        else:
+            text = _(
+                "The US held a capability lead of {lead} months or more for {dq} quarters in a "
+                "row (final gap {gap} months)."
+            )
+        return text.format(lead=f"{us_gap:g}", dq=dq, gap=f"{gap:.1f}", n=left)
     if result == "china" and last and all(g < 0 for g in last):
-        return (
-            f"China's frontier led the US for {dq} quarters in a row (final gap "
-            f"{signed(gap)} months: China ahead){early}."
-        )
+        if left > 0:
+            text = ngettext(
+                "China's frontier led the US for {dq} quarters in a row (final gap {gap} months: "
+                "China ahead), ending the game {n} quarter early.",
+                "China's frontier led the US for {dq} quarters in a row (final gap {gap} months: "
+                "China ahead), ending the game {n} quarters early.",
+                left,
+            )
+        else:
+            text = _(
+                "China's frontier led the US for {dq} quarters in a row (final gap {gap} months: "
+                "China ahead)."
+            )
+        return text.format(dq=dq, gap=signed(gap), n=left)
     if result == "us":
-        return (
-            f"Final leadership score {fmt.score(score)}: at or above the US +{margin:g} a US "
-            "win needs."
+        text = _("Final leadership score {score}: at or above the US +{margin} a US win needs.")
+    elif result == "china":
+        text = _(
+            "Final leadership score {score}: at or beyond the China +{margin} a China win needs."
         )
-    if result == "china":
-        return (
-            f"Final leadership score {fmt.score(score)}: at or beyond the China +{margin:g} a "
-            "China win needs."
+    else:
+        text = _(
+            "Final leadership score {score}: inside {margin} either way, so neither side leads "
+            "decisively (final capability gap {gap} months)."
         )
-    return (
-        f"Final leadership score {fmt.score(score)}: inside {margin:g} either way, so neither "
-        "side leads "
-        f"decisively (final capability gap {signed(gap)} months)."
-    )
+    return text.format(score=fmt.score(score), margin=f"{margin:g}", gap=signed(gap))
 
 
 def player_verdict(session: Session) -> str:
     result = session.game.result
     if result is None or session.hotseat:
         return ""
-    played = f"You played {the_side(session.side)} against {opponent_name(session)}."
+    played = _("You played {side} against {opponent}.").format(
+        side=the_side(session.side), opponent=opponent_name(session)
+    )
     if result == "draw":
         return played
-    return f"{'You win' if result == session.side else 'You lose'}. {played}"
+    verdict = _("You win. {played}") if result == session.side else _("You lose. {played}")
+    return verdict.format(played=played)
 
 
 def move_label(session: Session, move: str) -> tuple[str, str]:
@@ -104,7 +134,7 @@ def move_label(session: Session, move: str) -> tuple[str, str]:
 def turning_points_table(session: Session) -> Table | Text:
     points = session.turning_points()
     if not points:
-        return Text("No quarters were played.", style="dim")
+        return Text(_("No quarters were played."), style="dim")
     gd = session.game.data
     event_names = {e.id: e.name for e in gd.events}
     records = {r["quarter"]: r for r in session.game.history}
@@ -117,15 +147,16 @@ def turning_points_table(session: Session) -> Table | Text:
         by_side: dict[str, list[str]] = {"us": [], "china": []}
         for mv in moves:
             side, name = move_label(session, mv)
-            by_side.setdefault(side, []).append(name)
+            by_side.setdefault(side, []).append(tc(name))
         for side in ("us", "china"):
             if by_side.get(side):
-                lines.append(f"{'US' if side == 'us' else 'China'}: {', '.join(by_side[side])}")
+                played = _("US: {moves}") if side == "us" else _("China: {moves}")
+                lines.append(played.format(moves=_(", ").join(by_side[side])))
         if not moves:
-            lines.append("no moves: the quarter turned on momentum and events")
-        events = [event_names.get(e, e) for e in records.get(quarter, {}).get("events", [])]
+            lines.append(_("no moves: the quarter turned on momentum and events"))
+        events = [tc(event_names.get(e, e)) for e in records.get(quarter, {}).get("events", [])]
         if events:
-            lines.append(f"Events: {', '.join(events)}")
+            lines.append(_("Events: {events}").format(events=_(", ").join(events)))
         table.add_row(
             quarter,
             Text(fmt.score(change), style="blue" if change > 0 else "red"),
@@ -136,23 +167,29 @@ def turning_points_table(session: Session) -> Table | Text:
 
 def comparison_text(session: Session, shares: dict[str, float], games: int) -> Text:
     if not shares:
-        return Text("No quarters were played, so there is nothing to compare.", style="dim")
+        return Text(_("No quarters were played, so there is nothing to compare."), style="dim")
     personas = PERSONAS[session.side]
     against = (
-        "opponents drawn from the other side's personas"
+        _("opponents drawn from the other side's personas")
         if session.hotseat
         else opponent_name(session)
     )
-    who = "You" if not session.hotseat else PLAYER[session.side]
+    did = (
+        _(PLAYER_DID[session.side])
+        if session.hotseat
+        else _("You did better than {share} of {games} simulated {persona} games")
+    )
     out = Text()
     for key, share in shares.items():
-        title = personas[key].title if key in personas else key
+        title = tc(personas[key].title) if key in personas else key
         filled = round(share * BAR)
         out.append("█" * filled, style="green")
         out.append("░" * (BAR - filled), style="dim")
         out.append(f" {share:4.0%}  ", style="bold")
-        out.append(f"{who} did better than {share:.0%} of {games} simulated {title} games\n")
-    out.append(f"Same scenario, same seed, against {against}.", style="dim")
+        out.append(did.format(share=f"{share:.0%}", games=games, persona=title) + "\n")
+    out.append(
+        _("Same scenario, same seed, against {opponent}.").format(opponent=against), style="dim"
+    )
     return out
 
 
@@ -178,8 +215,8 @@ class GameOverScreen(Screen[str]):
     GameOverScreen #buttons Button { margin-right: 1; }
     """
     BINDINGS = [
-        Binding("n", "new_game", "New game"),
-        Binding("q", "quit", "Quit"),
+        Binding("n", "new_game", N_("New game")),
+        Binding("q", "quit", N_("Quit")),
     ]
 
     def __init__(self, session: Session, compare_games: int = COMPARE_GAMES) -> None:
@@ -193,13 +230,13 @@ class GameOverScreen(Screen[str]):
         s = self.session
         result = s.game.result
         scores = s.score_history()
-        quarters = ["start", *(r["quarter"] for r in s.game.history)]
+        quarters = [_("start"), *(r["quarter"] for r in s.game.history)]
         hi = max(range(len(scores)), key=scores.__getitem__)
         lo = min(range(len(scores)), key=scores.__getitem__)
         yield Header()
         with VerticalScroll(id="body"):
             yield Static(
-                RESULT.get(result or "", "The game is not over"),
+                _(RESULT[result]) if result in RESULT else _("The game is not over"),
                 id="result",
                 classes=result or "",
             )
@@ -207,40 +244,46 @@ class GameOverScreen(Screen[str]):
             yield Static(verdict, id="verdict", classes="" if verdict else "-empty")
             yield Static(result_reason(s), id="why")
             yield Static(
-                f"Leadership score, {quarters[0]} to {quarters[-1]} "
-                "(up: towards the US, down: towards China)",
+                _(
+                    "Leadership score, {first} to {last} (up: towards the US, down: towards China)"
+                ).format(first=quarters[0], last=quarters[-1]),
                 classes="section",
             )
             with Vertical(id="score-box"):
-                yield Static(
-                    f"high {fmt.score(scores[hi])} ({quarters[hi]})   "
-                    f"final {fmt.score(scores[-1])} ({quarters[-1]})",
-                    classes="score-label",
-                    id="score-high",
+                high = _("high {score} ({quarter})").format(
+                    score=fmt.score(scores[hi]), quarter=quarters[hi]
                 )
+                final = _("final {score} ({quarter})").format(
+                    score=fmt.score(scores[-1]), quarter=quarters[-1]
+                )
+                yield Static(f"{high}   {final}", classes="score-label", id="score-high")
                 yield Sparkline(scores, id="score-spark")
                 yield Static(
-                    f"low  {fmt.score(scores[lo])} ({quarters[lo]})",
+                    # two spaces after "low": its score lines up with the high one's above
+                    _("low  {score} ({quarter})").format(
+                        score=fmt.score(scores[lo]), quarter=quarters[lo]
+                    ),
                     classes="score-label",
                     id="score-low",
                 )
-            yield Static("What the final score is made of", classes="section")
+            yield Static(_("What the final score is made of"), classes="section")
             yield ScorePanel(detail=False, id="final-parts")
-            yield Static("Turning points", classes="section")
+            yield Static(_("Turning points"), classes="section")
             yield Static(turning_points_table(s), id="turning")
+            yield Static(_(FARED[s.side]), classes="section")
             yield Static(
-                f"How {THEIR[s.side]} personas fared from the same start",
-                classes="section",
-            )
-            yield Static(
-                f"simulating… ({self.compare_games} games for each persona)",
+                ngettext(
+                    "simulating… ({n} game for each persona)",
+                    "simulating… ({n} games for each persona)",
+                    self.compare_games,
+                ).format(n=self.compare_games),
                 id="compare",
                 classes="pending",
             )
         with Horizontal(id="buttons"):
-            yield Button("New game", id="new", variant="primary")
-            yield Button("Quit", id="quit", variant="error")
-        yield Footer()
+            yield Button(_("New game"), id="new", variant="primary")
+            yield Button(_("Quit"), id="quit", variant="error")
+        yield G2Footer()
 
     def on_mount(self) -> None:
         game = self.session.game
@@ -269,7 +312,7 @@ class GameOverScreen(Screen[str]):
             box.remove_class("pending")
             box.update(comparison_text(self.session, event.worker.result, self.compare_games))
         elif event.state == WorkerState.ERROR:
-            box.update(f"The simulation failed: {event.worker.error}")
+            box.update(_("The simulation failed: {error}").format(error=event.worker.error))
 
     @on(Button.Pressed, "#new")
     def action_new_game(self) -> None:

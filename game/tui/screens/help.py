@@ -14,35 +14,44 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Markdown, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Markdown, Static, TabbedContent, TabPane
 
 from game.engine.data import data_dir, load_data
 from game.engine.yamlsrc import read
+from game.i18n import N_, _, tc
+from game.tui.widgets.footer import G2Footer
 
 GLOSSARY = Path("help") / "glossary.yaml"  # under data/
 
 # The keys of the game, as (key, what it does). Data, so the app can extend the list:
-# HelpScreen(keys=[*GAME_KEYS, ("c", "clear your moves")]).
+# HelpScreen(keys=[*GAME_KEYS, ("c", N_("clear your moves"))]). What a key does is marked with N_
+# and translated where the table is drawn; key names stay as they are (but "escape": KEY_NAMES).
 GAME_KEYS: tuple[tuple[str, str], ...] = (
-    ("enter / space", "add the highlighted move to this quarter's plan, or take it out"),
-    ("↑ / ↓", "highlight a move: its preview (the score with and without it, to the end) appears"),
-    ("c", "clear this quarter's moves"),
-    ("a", "ask your advisors: what each persona of your side would do now, and why"),
-    ("e", "end the quarter: both sides' moves resolve at once"),
-    ("s", "the score's parts: points, weight and whose argument"),
-    ("g", "chart the highlighted meter: its history, both sides, the quarters' events"),
-    ("o", "the laws and the odds: each bill's stage and chances, this quarter's big events"),
-    ("u", "take back the last quarter (against the AI; the save records it)"),
-    ("n / x", "the guided first quarter: next tip / end the tour"),
-    ("ctrl+s", "save the game (it also autosaves every quarter in its own slot)"),
-    ("l", "load a saved game"),
-    ("?", "this help"),
-    ("q", "quit (asks first if a plan or a quarter would be lost)"),
-    ("tab / shift+tab", "move between panels"),
-    ("escape", "close a dialog"),
+    ("enter / space", N_("add the highlighted move to this quarter's plan, or take it out")),
+    (
+        "↑ / ↓",
+        N_("highlight a move: its preview (the score with and without it, to the end) appears"),
+    ),
+    ("c", N_("clear this quarter's moves")),
+    ("a", N_("ask your advisors: what each persona of your side would do now, and why")),
+    ("e", N_("end the quarter: both sides' moves resolve at once")),
+    ("s", N_("the score's parts: points, weight and whose argument")),
+    ("g", N_("chart the highlighted meter: its history, both sides, the quarters' events")),
+    ("o", N_("the laws and the odds: each bill's stage and chances, this quarter's big events")),
+    ("u", N_("take back the last quarter (against the AI; the save records it)")),
+    ("n / x", N_("the guided first quarter: next tip / end the tour")),
+    ("ctrl+s", N_("save the game (it also autosaves every quarter in its own slot)")),
+    ("l", N_("load a saved game")),
+    ("?", N_("this help")),
+    ("q", N_("quit (asks first if a plan or a quarter would be lost)")),
+    ("tab / shift+tab", N_("move between panels")),
+    ("escape", N_("close a dialog")),
 )
+# key names written as a word, in the current language (the others are keys' own names)
+KEY_NAMES = {"escape": N_("escape")}
 
-QUARTER = """\
+# the rules: Markdown, marked with N_, translated and filled in by quarter_text and win_text
+QUARTER = N_("""\
 Each turn is one quarter of a year. Both sides choose **at the same time**: neither sees the
 other's moves for this quarter until it resolves.
 
@@ -61,9 +70,9 @@ other's moves for this quarter until it resolves.
    may fire; markets, the bubble and tension move. Every meter's change is split into its causes.
 6. **Capital comes back:** each side regains {regen:g} political capital a quarter (at most
    {capital_max:g}).
-"""
+""")
 
-WIN = """\
+WIN = N_("""\
 **The leadership score** runs from **−100** (China dominates) to **+100** (the US dominates).
 It adds up: {parts}. Press **s** in the war room to see each part now.
 
@@ -83,7 +92,7 @@ It adds up: {parts}. Press **s** in the war room to see each part now.
 Playing the US, you want the gap wide and China's market, users and lock-in tilted your way
 without blowing up the bubble. Playing China, you want to close the gap before the score
 tells against you.
-"""
+""")
 
 
 @dataclass(frozen=True)
@@ -132,7 +141,7 @@ def quarter_text() -> str:
     from game.ai.forecast import PREVIEW_GAMES
 
     p = load_data().params
-    return QUARTER.format(
+    return _(QUARTER).format(
         preview=PREVIEW_GAMES,
         reveal=p["reveal_chance"],
         regen=p["capital_regen"],
@@ -144,9 +153,13 @@ def win_text() -> str:
     from game.engine.model import SCORE_TERMS  # the engine's parts, whatever they are now
 
     p = load_data().params
-    parts = [f"{name} (up to {p[w]:g})" for name, w, *_ in SCORE_TERMS if w in p]
-    return WIN.format(
-        parts=", ".join(parts) or "the capability gap and more",
+    parts = [
+        _("{part} (up to {points})").format(part=tc(name), points=f"{p[w]:g}")
+        for name, w, *_rest in SCORE_TERMS
+        if w in p
+    ]
+    return _(WIN).format(
+        parts=_(", ").join(parts) or _("the capability gap and more"),
         margin=p["win_margin"],
         quarters=p["decisive_quarters"],
         us_gap=p["us_decisive_gap"],
@@ -160,11 +173,11 @@ def term_renderable(term: GlossaryTerm, figures: dict[str, dict]) -> Group:
     sources.add_column()
     for fid in term.sources:
         sources.add_row(
-            "·", Text.assemble((fid, "italic"), "  ", (figures[fid]["measures"], "dim"))
+            "·", Text.assemble((fid, "italic"), "  ", (tc(figures[fid]["measures"]), "dim"))
         )
     if not term.sources:
-        sources.add_row("·", Text("no figure in the sources: a game construct", style="dim"))
-    return Group(Text(term.term, style="bold"), Text(term.definition), sources)
+        sources.add_row("·", Text(_("no figure in the sources: a game construct"), style="dim"))
+    return Group(Text(tc(term.term), style="bold"), Text(tc(term.definition)), sources)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -186,11 +199,11 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen .term, HelpScreen Markdown { color: $text; }
     """
     BINDINGS = [
-        Binding("escape,q", "close", "Close", key_display="esc"),
-        Binding("1", "tab('keys')", "Keys", show=False),
-        Binding("2", "tab('quarter')", "Quarter", show=False),
-        Binding("3", "tab('win')", "Winning", show=False),
-        Binding("4", "tab('glossary')", "Glossary", show=False),
+        Binding("escape,q", "close", N_("Close"), key_display="esc"),
+        Binding("1", "tab('keys')", N_("Keys"), show=False),
+        Binding("2", "tab('quarter')", N_("Quarter"), show=False),
+        Binding("3", "tab('win')", N_("Winning"), show=False),
+        Binding("4", "tab('glossary')", N_("Glossary"), show=False),
     ]
 
     def __init__(self, keys: Iterable[tuple[str, str]] | None = None) -> None:
@@ -201,25 +214,29 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         figures = load_data().figures
         with Vertical(id="dialog") as dialog:
-            dialog.border_title = "Help"
-            dialog.border_subtitle = "1–4 or ←/→ tabs · esc close"
+            dialog.border_title = _("Help")
+            dialog.border_subtitle = _("1–4 or ←/→ tabs · esc close")
             with TabbedContent(initial="keys"):
-                with TabPane("Keys", id="keys"):
+                with TabPane(_("Keys"), id="keys"):
                     yield DataTable(id="keys-table", cursor_type="row", zebra_stripes=True)
-                with TabPane("How a quarter works", id="quarter"), VerticalScroll(classes="prose"):
+                with (
+                    TabPane(_("How a quarter works"), id="quarter"),
+                    VerticalScroll(classes="prose"),
+                ):
                     yield Markdown(quarter_text())
-                with TabPane("How to win", id="win"), VerticalScroll(classes="prose"):
+                with TabPane(_("How to win"), id="win"), VerticalScroll(classes="prose"):
                     yield Markdown(win_text())
-                with TabPane("Glossary", id="glossary-tab"), VerticalScroll(id="glossary"):
+                with TabPane(_("Glossary"), id="glossary-tab"), VerticalScroll(id="glossary"):
                     for t in self.glossary:
                         yield Static(term_renderable(t, figures), classes="term")
-        yield Footer()
+        yield G2Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#keys-table", DataTable)
-        table.add_columns("Key", "What it does")
+        table.add_columns(_("Key"), _("What it does"))
         for key, what in self.keys:
-            table.add_row(Text(key, style="bold"), Text(what))
+            name = _(KEY_NAMES[key]) if key in KEY_NAMES else key
+            table.add_row(Text(name, style="bold"), Text(_(what)))
 
     def action_tab(self, tab: str) -> None:
         tabs = self.query_one(TabbedContent)

@@ -14,14 +14,17 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from game.ai import DEFAULT_LEVEL, PERSONAS
 from game.engine.api import one_line
+from game.i18n import N_, _, tc
 from game.tui.session import HOTSEAT, SAVE_DIR, SaveInfo, list_saves
+from game.tui.widgets.footer import G2Footer
 
-COLUMNS = ("Name", "Scenario", "Side", "Quarter", "Saved", "Opponent")
-SIDES = {"us": "US", "china": "China"}
+# marked for translation, translated where shown
+COLUMNS = (N_("Name"), N_("Scenario"), N_("Side"), N_("Quarter"), N_("Saved"), N_("Opponent"))
+SIDES = {"us": N_("US"), "china": N_("China")}
 ERROR_WIDTH = 30  # the table shows what is wrong in short; the line below the table says it all
 
 
@@ -41,8 +44,8 @@ class LoadScreen(ModalScreen[Path | None]):
     """
     BINDINGS = [
         # priority: the table would otherwise take enter (and hide this binding from the footer)
-        Binding("enter", "choose", "Load", priority=True),
-        Binding("escape,q", "cancel", "Back", key_display="esc"),
+        Binding("enter", "choose", N_("Load"), priority=True),
+        Binding("escape,q", "cancel", N_("Back"), key_display="esc"),
     ]
 
     def __init__(self, folder: Path = SAVE_DIR) -> None:
@@ -52,29 +55,33 @@ class LoadScreen(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as dialog:
-            dialog.border_title = Content(f"Load a game — {one_line(str(self.folder), 80)}")
+            dialog.border_title = Content(
+                _("Load a game — {folder}").format(folder=one_line(str(self.folder), 80))
+            )
             if self.saves:
-                dialog.border_subtitle = "enter load · esc back"
+                dialog.border_subtitle = _("enter load · esc back")
                 yield DataTable(id="saves", cursor_type="row", zebra_stripes=True)
                 yield Static(id="detail")
             else:
-                dialog.border_subtitle = "esc back"
+                dialog.border_subtitle = _("esc back")
                 yield Static(
                     Text(
-                        f"No saves yet in {one_line(str(self.folder))}/.\n\n"
-                        "Every game saves itself each quarter in its own slot "
-                        "(autosave-<scenario>-<side>-<seed>-…) and on ctrl+s in the war room. "
-                        "Press escape to go back."
+                        _(
+                            "No saves yet in {folder}/.\n\n"
+                            "Every game saves itself each quarter in its own slot "
+                            "(autosave-<scenario>-<side>-<seed>-…) and on ctrl+s in the war room. "
+                            "Press escape to go back."
+                        ).format(folder=one_line(str(self.folder)))
                     ),
                     id="empty",
                 )
-        yield Footer()
+        yield G2Footer()
 
     def on_mount(self) -> None:
         if not self.saves:
             return
         table = self.query_one("#saves", DataTable)
-        table.add_columns(*COLUMNS)
+        table.add_columns(*(_(c) for c in COLUMNS))
         for i, info in enumerate(self.saves):
             table.add_row(*_cells(info), key=str(i))
         table.focus()
@@ -94,14 +101,27 @@ class LoadScreen(ModalScreen[Path | None]):
             return
         detail.set_class(bool(info.error), "-error")
         if info.error:
-            detail.update(Text(f"{one_line(info.path.name)} cannot be loaded: {info.error}"))
-        else:
-            side = SIDES.get(info.side, info.side)
             detail.update(
                 Text(
-                    f"{one_line(str(info.path))}: {info.scenario}, {side} against "
-                    f"{opponent_title(info.opponent)}, next quarter {info.quarter}, "
-                    f"saved {info.saved.replace('T', ' ')}"
+                    _("{name} cannot be loaded: {error}").format(
+                        name=one_line(info.path.name), error=info.error
+                    )
+                )
+            )
+        else:
+            detail.update(
+                Text(
+                    _(
+                        "{path}: {scenario}, {side} against {opponent}, next quarter {quarter}, "
+                        "saved {saved}"
+                    ).format(
+                        path=one_line(str(info.path)),
+                        scenario=info.scenario,
+                        side=side_label(info.side),
+                        opponent=opponent_title(info.opponent),
+                        quarter=info.quarter,
+                        saved=info.saved.replace("T", " "),
+                    )
                 )
             )
 
@@ -123,7 +143,7 @@ class LoadScreen(ModalScreen[Path | None]):
         if info.error:
             self.notify(
                 info.error,
-                title=f"Cannot load {one_line(info.path.name, 60)}",
+                title=_("Cannot load {name}").format(name=one_line(info.path.name, 60)),
                 severity="error",
                 markup=False,
             )
@@ -138,16 +158,21 @@ class LoadScreen(ModalScreen[Path | None]):
         self.dismiss(None)
 
 
+def side_label(side: str) -> str:
+    """'US' or 'China' in the current language; a side the game does not know, as it is."""
+    return _(SIDES[side]) if side in SIDES else side
+
+
 def opponent_title(spec: str) -> str:
     """A readable name for an agent spec ('pragmatist', 'planner:2', 'human')."""
     if spec == HOTSEAT:
-        return "a second human (hot-seat)"
-    name, _, level = spec.partition(":")
+        return _("a second human (hot-seat)")
+    name, _sep, level = spec.partition(":")
     if name == "planner":
-        return f"the planner (level {level or DEFAULT_LEVEL})"
+        return _("the planner (level {level})").format(level=level or DEFAULT_LEVEL)
     for personas in PERSONAS.values():
         if spec in personas:
-            return f"the {personas[spec].title}"
+            return _("the {persona}").format(persona=tc(personas[spec].title))
     return spec
 
 
@@ -157,11 +182,11 @@ def _cells(info: SaveInfo) -> tuple[Text, ...]:
     if info.error:
         text = info.error.split(" (")[0]
         text = text if len(text) <= ERROR_WIDTH else text[: ERROR_WIDTH - 1] + "…"
-        return (Text(name), Text(text, style="red"), *(Text("") for _ in COLUMNS[2:]))
+        return (Text(name), Text(text, style="red"), *(Text("") for _c in COLUMNS[2:]))
     return (
         Text(name, style="bold"),
         Text(info.scenario),
-        Text(SIDES.get(info.side, info.side)),
+        Text(side_label(info.side)),
         Text(info.quarter),
         Text(info.saved.replace("T", " ")[:16]),
         Text(info.opponent),

@@ -22,7 +22,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.validation import Function
-from textual.widgets import Button, Footer, Header, Input, OptionList, Static
+from textual.widgets import Button, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from game.ai.catalog import LEVELS, default_opponent
@@ -38,10 +38,13 @@ from game.engine.data import (
     scenario_docs,
 )
 from game.engine.yamlsrc import DataError, Doc
+from game.i18n import N_, _, language, ngettext, tc
 from game.tui.defaults import HOTSEAT, SAVE_DIR
+from game.tui.widgets.footer import G2Footer
 
-TITLE = "G2 — the US–China AI compute race"
-PITCH = (
+# the texts below are marked with N_ and translated where they are shown: `_(TITLE)`
+TITLE = N_("G2 — the US–China AI compute race")
+PITCH = N_(
     "Lead the United States or China through the race for AI compute, one quarter at a time. "
     "Set H200 export policy, push the Remote Access Security Act, ramp up Huawei Ascend, fund "
     "Stargate or rent overseas neoclouds, while your rival moves at the same moment. An engine "
@@ -49,9 +52,13 @@ PITCH = (
     "the US bubble and tension, and tells you why each meter moved."
 )
 SEED_RULE = re.compile(r"\s*\d{1,20}\s*")
-SEED_HELP = "A whole number such as 42, or empty for a random game."
-SEED_RANGE = f"a whole number from 0 to {SEED_MAX:,}"
+SEED_HELP = N_("A whole number such as 42, or empty for a random game.")
 CHOSEN = "▶ "  # marks each list's choice: the highlight's colour is lost in a text capture
+
+
+def seed_range() -> str:
+    """What a seed may be, in the current language: 'a whole number from 0 to 18,446,…'."""
+    return _("a whole number from {low} to {high}").format(low=0, high=f"{SEED_MAX:,}")
 
 
 def _seed_ok(text: str) -> bool:
@@ -60,11 +67,11 @@ def _seed_ok(text: str) -> bool:
 
 
 PLANNER_BLURB = {
-    1: "Looks ahead with the engine: {rollouts} futures a move.",
-    2: "Looks ahead with the engine: {rollouts} futures a move.",
-    3: "Looks ahead: {rollouts} futures a move, then a second move.",
+    1: N_("Looks ahead with the engine: {rollouts} futures a move."),
+    2: N_("Looks ahead with the engine: {rollouts} futures a move."),
+    3: N_("Looks ahead: {rollouts} futures a move, then a second move."),
 }
-PLANNER_STRENGTH = {1: "quick", 2: "the default", 3: "strongest"}
+PLANNER_STRENGTH = {1: N_("quick"), 2: N_("the default"), 3: N_("strongest")}
 
 
 # ----------------------------------------------------------------------------- what is offered
@@ -126,17 +133,20 @@ def opponent_choices(player_side: str) -> list[OpponentChoice | None]:
     """Every opponent for a player of `player_side`: the other side's personas, the planner's
     levels and a second human. `None` entries are separators."""
     choices: list[OpponentChoice | None] = [
-        OpponentChoice(key, p.title, p.description)
+        OpponentChoice(key, tc(p.title), tc(p.description))
         for key, p in PERSONAS[other_side(player_side)].items()
     ]
     choices.append(None)
     for level, budget in LEVELS.items():
-        blurb = PLANNER_BLURB.get(level, PLANNER_BLURB[1]).format(rollouts=budget.rollouts)
-        title = f"Planner, level {level} ({PLANNER_STRENGTH.get(level, 'custom')})"
+        blurb = _(PLANNER_BLURB.get(level, PLANNER_BLURB[1])).format(rollouts=budget.rollouts)
+        strength = _(PLANNER_STRENGTH[level]) if level in PLANNER_STRENGTH else _("custom")
+        title = _("Planner, level {level} ({strength})").format(level=level, strength=strength)
         choices.append(OpponentChoice(f"planner:{level}", title, blurb))
     choices.append(None)
     choices.append(
-        OpponentChoice(HOTSEAT, "Second human (hot-seat)", "Two players, one keyboard, turn about.")
+        OpponentChoice(
+            HOTSEAT, _("Second human (hot-seat)"), _("Two players, one keyboard, turn about.")
+        )
     )
     return choices
 
@@ -150,23 +160,41 @@ def start_text(scenario: str) -> str:
     parts = sorted(game.score_breakdown(), key=lambda p: -abs(p["points"]))
     total = game.meters["score"]
     lead = favours(total)
-    names = {"us": "the US", "china": "China"}
-    head = (
-        f"At the start {names[lead]} leads the score by {abs(total):.1f}"
-        if lead
-        else "At the start neither side leads the score"
-    )
+    names = {"us": _("the US"), "china": _("China")}
     clauses = []
     for side in [lead, other_side(lead)] if lead else ["us", "china"]:
-        mine = [p for p in parts if p["favours"] == side][:2]
-        if mine:
-            what = " and ".join(f"{p['part']} (+{abs(p['points']):.1f})" for p in mine)
-            clauses.append(f"{what} favour{'s' if len(mine) == 1 else ''} {names[side]}")
-    why = f": {'; '.join(clauses)}" if clauses else ""
-    return f"{head}{why}. In the war room, s shows all {len(parts)} parts of the score."
+        mine = [
+            _("{part} (+{points})").format(part=tc(p["part"]), points=f"{abs(p['points']):.1f}")
+            for p in parts
+            if p["favours"] == side
+        ][:2]
+        if len(mine) == 2:
+            clause = _("{first} and {second} favour {side}")
+        elif mine:
+            clause = _("{first} favours {side}")
+        else:
+            continue
+        clauses.append(clause.format(first=mine[0], second=mine[-1], side=names[side]))
+    reasons = _("; ").join(clauses)
+    if lead and clauses:
+        head = _("At the start {side} leads the score by {points}: {reasons}.")
+    elif lead:
+        head = _("At the start {side} leads the score by {points}.")
+    elif clauses:
+        head = _("At the start neither side leads the score: {reasons}.")
+    else:
+        head = _("At the start neither side leads the score.")
+    head = head.format(side=names.get(lead, ""), points=f"{abs(total):.1f}", reasons=reasons)
+    tail = ngettext(
+        "In the war room, s shows the {n} part of the score.",
+        "In the war room, s shows all {n} parts of the score.",
+        len(parts),
+    ).format(n=len(parts))
+    return _("{start} {more}").format(start=head, more=tail)
 
 
-_START_TEXT: dict[str, str] = {}  # by scenario: the engine runs once for each
+# by (language, scenario): the engine runs once for each scenario and language
+_START_TEXT: dict[tuple[str, str], str] = {}
 
 
 @dataclass
@@ -233,11 +261,15 @@ class NewGameScreen(Screen[NewGameChoice | Path]):
     """Dismisses with a NewGameChoice (Start) or the Path of a save (Load game)."""
 
     class StartFound(Message):
-        """The engine has worked out who leads `scenario` at its start (or the data is broken)."""
+        """The engine has worked out who leads `scenario` at its start, in `language` (or the data
+        is broken)."""
 
-        def __init__(self, scenario: str, text: str | None, error: str | None = None) -> None:
+        def __init__(
+            self, scenario: str, text: str | None, error: str | None = None, language: str = ""
+        ) -> None:
             super().__init__()
             self.scenario, self.text, self.error = scenario, text, error
+            self.language = language
 
     DEFAULT_CSS = """
     NewGameScreen #body { height: 1fr; padding: 0 1; }
@@ -269,10 +301,10 @@ class NewGameScreen(Screen[NewGameChoice | Path]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (76, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
-        Binding("enter,s", "start", "Start", key_display="enter/s"),
-        Binding("l", "load", "Load game"),
-        Binding("f1,question_mark", "help", "Help", key_display="?"),
-        Binding("q", "quit", "Quit"),
+        Binding("enter,s", "start", N_("Start"), key_display="enter/s"),
+        Binding("l", "load", N_("Load game")),
+        Binding("f1,question_mark", "help", N_("Help"), key_display="?"),
+        Binding("q", "quit", N_("Quit")),
     ]
     AUTO_FOCUS = "#side"
     # The engine (numpy and all the data) loads in a thread this many seconds after the first
@@ -291,42 +323,44 @@ class NewGameScreen(Screen[NewGameChoice | Path]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="body"):
-            yield Static(TITLE, id="title")
-            yield Static(PITCH, id="pitch", classes="pitch")
+            yield Static(_(TITLE), id="title")
+            yield Static(_(PITCH), id="pitch", classes="pitch")
             with Horizontal(id="choices"):
                 with Vertical(id="left"):
-                    sides = ChoiceList([("us", "United States"), ("china", "China")], id="side")
-                    sides.border_title = "Your side"
+                    sides = ChoiceList(
+                        [("us", _("United States")), ("china", _("China"))], id="side"
+                    )
+                    sides.border_title = _("Your side")
                     yield sides
                     scenarios = ChoiceList(
-                        [(sid, sc.name) for sid, sc in self._scenarios.items()], id="scenario"
+                        [(sid, tc(sc.name)) for sid, sc in self._scenarios.items()], id="scenario"
                     )
-                    scenarios.border_title = "Scenario"
+                    scenarios.border_title = _("Scenario")
                     yield scenarios
                     seed = Input(
-                        placeholder="empty = random",
+                        placeholder=_("empty = random"),
                         id="seed",
                         valid_empty=True,
-                        validators=[Function(_seed_ok, failure_description=SEED_HELP)],
+                        validators=[Function(_seed_ok, failure_description=_(SEED_HELP))],
                     )
-                    seed.border_title = "Seed (optional)"
+                    seed.border_title = _("Seed (optional)")
                     yield seed
-                    yield Static(SEED_HELP, id="seed-help")
+                    yield Static(_(SEED_HELP), id="seed-help")
                 with Vertical(id="right"):
                     opponents = ChoiceList(self._offer("us"), id="opponent")
-                    opponents.border_title = "Opponent (China)"
+                    opponents.border_title = _("Opponent ({side})").format(side=_("China"))
                     yield opponents
                     yield Static(id="opponent-about")
             briefing = Static(id="briefing")
-            briefing.border_title = "Briefing"
+            briefing.border_title = _("Briefing")
             yield briefing
-            yield Static(PITCH, id="pitch-end", classes="pitch")
+            yield Static(_(PITCH), id="pitch-end", classes="pitch")
         with Horizontal(id="buttons"):
-            yield Button("Start", id="start", variant="primary")
-            yield Button("Load game", id="load")
-            yield Button("Help", id="help")
-            yield Button("Quit", id="quit", variant="error")
-        yield Footer()
+            yield Button(_("Start"), id="start", variant="primary")
+            yield Button(_("Load game"), id="load")
+            yield Button(_("Help"), id="help")
+            yield Button(_("Quit"), id="quit", variant="error")
+        yield G2Footer()
 
     def on_resize(self) -> None:
         # short terminals: one-line buttons leave room for the choices
@@ -369,8 +403,11 @@ class NewGameScreen(Screen[NewGameChoice | Path]):
         sc = self._scenarios.get(sid)
         if sc is None:
             return
-        span = f"  {quarter_name(sc.start)}–{quarter_name(sc.end)}, {sc.quarters} quarters\n"
-        start = _START_TEXT.get(sid)
+        span = ngettext("{first}–{last}, {n} quarter", "{first}–{last}, {n} quarters", sc.quarters)
+        span = "  " + span.format(
+            first=quarter_name(sc.start), last=quarter_name(sc.end), n=sc.quarters
+        )
+        start = _START_TEXT.get((language(), sid))
         if start is None and sid not in self._finding:
             self._finding.add(sid)
             find = partial(self._find_start, sid)
@@ -380,30 +417,31 @@ class NewGameScreen(Screen[NewGameChoice | Path]):
                 self.call_after_refresh(find)
         self.query_one("#briefing", Static).update(
             Content.assemble(
-                (sc.name, "bold"),
-                (span, "dim"),
-                sc.briefing,
+                (tc(sc.name), "bold"),
+                (span + "\n", "dim"),
+                tc(sc.briefing),
                 f"\n\n{start}" if start else "",
             )
         )
 
     @work(thread=True, group="start-text")
     def _find_start(self, scenario: str) -> None:
+        lang = language()
         try:
             text = start_text(scenario)
         except DataError as exc:  # the headers read, but the full data does not load
-            self.post_message(self.StartFound(scenario, None, str(exc)))
+            self.post_message(self.StartFound(scenario, None, str(exc), lang))
             return
-        self.post_message(self.StartFound(scenario, text))
+        self.post_message(self.StartFound(scenario, text, language=lang))
 
     @on(StartFound)
     def _start_found(self, found: StartFound) -> None:
         self._finding.discard(found.scenario)
         if found.error is not None:
-            self.notify(found.error, title="The game's data has an error", severity="error")
+            self.notify(found.error, title=_("The game's data has an error"), severity="error")
             return
         if found.text is not None:
-            _START_TEXT[found.scenario] = found.text
+            _START_TEXT[found.language, found.scenario] = found.text
         if self._picked("#scenario") == found.scenario:
             self._show_briefing()
 
@@ -435,8 +473,8 @@ class NewGameScreen(Screen[NewGameChoice | Path]):
         ol.set_choices(self._offer(self.side))
         keep = current.startswith("planner") or current == HOTSEAT
         self._select_opponent(current if keep else default_opponent(self.side))
-        other = "China" if self.side == "us" else "the United States"
-        ol.border_title = f"Opponent ({other})"
+        other = _("China") if self.side == "us" else _("the United States")
+        ol.border_title = _("Opponent ({side})").format(side=other)
 
     @on(OptionList.OptionHighlighted, "#opponent")
     def _opponent_changed(self) -> None:
@@ -456,7 +494,13 @@ class NewGameScreen(Screen[NewGameChoice | Path]):
         bad = event.validation_result is not None and not event.validation_result.is_valid
         help_ = self.query_one("#seed-help", Static)
         help_.set_class(bad, "-invalid")
-        help_.update(f"{event.value.strip()[:24]!r} is not {SEED_RANGE}." if bad else SEED_HELP)
+        help_.update(
+            _("{value} is not {allowed}.").format(
+                value=repr(event.value.strip()[:24]), allowed=seed_range()
+            )
+            if bad
+            else _(SEED_HELP)
+        )
 
     @on(Input.Submitted, "#seed")
     def _seed_submitted(self) -> None:
@@ -478,8 +522,8 @@ class NewGameScreen(Screen[NewGameChoice | Path]):
         choice = self.choice()
         if choice is None:
             self.notify(
-                f"A seed is {SEED_RANGE}, or empty for a random game.",
-                title="Not a seed",
+                _("A seed is {allowed}, or empty for a random game.").format(allowed=seed_range()),
+                title=_("Not a seed"),
                 severity="error",
             )
             self.query_one("#seed", Input).focus()

@@ -8,12 +8,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
+from game.i18n import N_, _
 from game.tui.screens.prompt import READER_CSS
+from game.tui.widgets.footer import G2Footer
 from game.tui.widgets.outlook import LawsPanel, OddsPanel
 
-NOTE = (
+NOTE = N_(
     "Chances are for this quarter, from the state as you see it. A bill moves one stage at a time, "
     "mostly when its sponsor spends capital pushing it; rising tension helps."
 )
@@ -27,7 +29,7 @@ class OutlookScreen(ModalScreen[None]):
     OutlookScreen #outlook-note { color: $text-muted; }
     """
     )
-    BINDINGS = [Binding("escape,o,q", "close", "Close", key_display="esc")]
+    BINDINGS = [Binding("escape,o,q", "close", N_("Close"), key_display="esc")]
 
     def __init__(self, game, viewer: str) -> None:
         super().__init__()
@@ -35,12 +37,12 @@ class OutlookScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as box:
-            box.border_title = f"Laws and odds, {self.game.quarter}"
-            box.border_subtitle = "esc close"
+            box.border_title = _("Laws and odds, {quarter}").format(quarter=self.game.quarter)
+            box.border_subtitle = _("esc close")
             yield LawsPanel(id="outlook-laws")
             yield OddsPanel(limit=None, id="outlook-odds")
-            yield Static(NOTE, id="outlook-note")
-        yield Footer()
+            yield Static(_(NOTE), id="outlook-note")
+        yield G2Footer()
 
     def on_mount(self) -> None:
         self.query_one(LawsPanel).show(self.game, self.viewer)

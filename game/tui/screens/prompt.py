@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from game.engine.api import one_line
+from game.i18n import N_, _
 from game.tui.defaults import SAVE_DIR
 
 PROMPT_CSS = """
@@ -35,7 +36,7 @@ class SaveNameScreen(ModalScreen[str | None]):
     """Asks for a save's name; dismisses with a usable name (see check_save_name) or None (escape).
     A name that cannot be used is refused here with the reason, and the prompt stays open."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
     DEFAULT_CSS = PROMPT_CSS.format(name="SaveNameScreen") + (
         "SaveNameScreen #name-error { color: $error; height: auto; }\n"
     )
@@ -47,7 +48,9 @@ class SaveNameScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(f"Save as (in {one_line(str(self.folder), 40)}/):"))
+            yield Static(
+                Text(_("Save as (in {folder}/):").format(folder=one_line(str(self.folder), 40)))
+            )
             yield Input(value=self.default, id="name")
             yield Static(id="name-error")
 
@@ -57,8 +60,10 @@ class SaveNameScreen(ModalScreen[str | None]):
         try:
             check_save_name(event.value)
         except SaveNameError as exc:
-            self.query_one("#name-error", Static).update(Text(f"Not saved: {exc}"))
-            self.notify(str(exc), title="Not saved", severity="error", markup=False)
+            self.query_one("#name-error", Static).update(
+                Text(_("Not saved: {reason}").format(reason=exc))
+            )
+            self.notify(str(exc), title=_("Not saved"), severity="error", markup=False)
             return
         self.dismiss(event.value.strip())
 
@@ -69,7 +74,7 @@ class SaveNameScreen(ModalScreen[str | None]):
 class HandOverScreen(ModalScreen[None]):
     """Hot-seat: hides the board until the next player is at the keyboard."""
 
-    BINDINGS = [Binding("enter", "go", "I am ready", priority=True)]
+    BINDINGS = [Binding("enter", "go", N_("I am ready"), priority=True)]
     DEFAULT_CSS = PROMPT_CSS.format(name="HandOverScreen")
 
     def __init__(self, who: str):
@@ -78,7 +83,11 @@ class HandOverScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"[b]Pass the keyboard to {self.who}.[/b]\n\nPress enter when ready.")
+            yield Static(
+                _("[b]Pass the keyboard to {player}.[/b]\n\nPress enter when ready.").format(
+                    player=self.who
+                )
+            )
 
     def action_go(self) -> None:
         self.dismiss(None)
@@ -90,10 +99,10 @@ class ConfirmScreen(ModalScreen[bool]):
     question is plain text (never markup: it may quote a save's name) and wraps to fit 80×24."""
 
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No", key_display="n/esc"),
+        Binding("y", "answer(True)", N_("Yes")),
+        Binding("n,escape", "answer(False)", N_("No"), key_display="n/esc"),
         # the focused button takes enter first (tab to No, enter: no); with no button focused it is yes
-        Binding("enter", "answer(True)", "Yes", show=False),
+        Binding("enter", "answer(True)", N_("Yes"), show=False),
     ]
     DEFAULT_CSS = PROMPT_CSS.format(name="ConfirmScreen") + (
         "ConfirmScreen > Vertical { max-width: 76; max-height: 22; }\n"
@@ -102,15 +111,20 @@ class ConfirmScreen(ModalScreen[bool]):
         "ConfirmScreen #answers Button { margin: 0 1; min-width: 12; }\n"
     )
 
-    def __init__(self, question: str, yes: str = "Yes", no: str = "No", title: str = "") -> None:
+    def __init__(
+        self, question: str, yes: str | None = None, no: str | None = None, title: str = ""
+    ) -> None:
+        """`yes` and `no` label the buttons (already translated); by default "Yes" and "No"."""
         super().__init__()
-        self.question, self.yes, self.no, self.title_text = question, yes, no, title
+        self.question, self.title_text = question, title
+        self.yes = _("Yes") if yes is None else yes
+        self.no = _("No") if no is None else no
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             if self.title_text:
                 box.border_title = one_line(self.title_text, 60)
-            box.border_subtitle = "y yes · n/esc no"
+            box.border_subtitle = _("y yes · n/esc no")
             yield Static(Text(self.question), id="question")
             with Horizontal(id="answers"):
                 yield Button(f"{self.yes} (y)", variant="primary", id="yes")

@@ -3,16 +3,30 @@ and each meter's change with its causes."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from game.engine.api import TurnResult
 from game.engine.data import other_side
+from game.i18n import N_, _, ngettext, tc
 from game.tui import format as fmt
-from game.tui.session import Session, side_name
+from game.tui.session import Session
+from game.tui.widgets.footer import G2Footer
+
+
+def side_label(side: str) -> str:
+    """'United States' or 'China' in the current language."""
+    return _("United States") if side == "us" else _("China") if side == "china" else side
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    """`text` padded with spaces to `width` terminal columns (a Chinese character takes two)."""
+    fill = " " * max(0, width - cell_len(text))
+    return fill + text if right else text + fill
 
 
 def exposed_lines(game, r: TurnResult, viewer: str) -> list[str]:
@@ -24,15 +38,23 @@ def exposed_lines(game, r: TurnResult, viewer: str) -> list[str]:
             continue
         now, before = [], []
         for text in moves:
-            quarter, _, key = text.partition(" ")
-            (now if quarter == r.quarter else before).append((quarter, game.move_label(key)))
-        who = side_name(side)
+            quarter, _sep, key = text.partition(" ")
+            (now if quarter == r.quarter else before).append((quarter, tc(game.move_label(key))))
+        who = side_label(side)
         if now:
-            what = ", ".join(label for _, label in now)
-            lines.append(f"[b red]Exposed:[/b red] {who} was caught this quarter: {what}")
+            what = _(", ").join(label for _q, label in now)
+            lines.append(
+                _("[b red]Exposed:[/b red] {side} was caught this quarter: {moves}").format(
+                    side=who, moves=what
+                )
+            )
         if before:
-            what = ", ".join(f"{label} ({q})" for q, label in before)
-            lines.append(f"[b red]Exposed:[/b red] {who} had earlier played {what}")
+            what = _(", ").join(f"{label} ({q})" for q, label in before)
+            lines.append(
+                _("[b red]Exposed:[/b red] {side} had earlier played {moves}").format(
+                    side=who, moves=what
+                )
+            )
     return lines
 
 
@@ -42,24 +64,36 @@ def report_text(session: Session, r: TurnResult, viewer: str) -> str:
     gd = g.data
     other = other_side(viewer)
     seen = g.observation(viewer)["history"][-1]
-    words = lambda keys: ", ".join(g.move_label(k) for k in keys)  # noqa: E731
-    lines = [f"[b]{r.quarter}: the quarter's report[/b]", ""]
+    words = lambda keys: _(", ").join(tc(g.move_label(k)) for k in keys)  # noqa: E731
+    lines = [_("[b]{quarter}: the quarter's report[/b]").format(quarter=r.quarter), ""]
     lines.append(
-        f"Score {fmt.score(r.meters['score'])} ({fmt.score(r.deltas['score'])} this quarter)"
+        _("Score {score} ({change} this quarter)").format(
+            score=fmt.score(r.meters["score"]), change=fmt.score(r.deltas["score"])
+        )
     )
-    lines.append(f"[b]{side_name(viewer)} played:[/b] {words(r.moves[viewer]) or 'nothing'}")
-    theirs = words(seen[other]) or "nothing seen"
+    lines.append(
+        _("[b]{side} played:[/b] {moves}").format(
+            side=side_label(viewer), moves=words(r.moves[viewer]) or _("nothing")
+        )
+    )
+    theirs = words(seen[other]) or _("nothing seen")
     hidden = seen.get("hidden_moves", 0)
     if hidden:
-        theirs += f" (+{hidden} covert move{'s' if hidden > 1 else ''} not yet exposed)"
-    lines.append(f"[b]{side_name(other)} played:[/b] {theirs}")
+        played = ngettext(
+            "[b]{side} played:[/b] {moves} (+{n} covert move not yet exposed)",
+            "[b]{side} played:[/b] {moves} (+{n} covert moves not yet exposed)",
+            hidden,
+        )
+    else:
+        played = _("[b]{side} played:[/b] {moves}")
+    lines.append(played.format(side=side_label(other), moves=theirs, n=hidden))
     lines += exposed_lines(g, r, viewer)
     lines.append("")
     if r.events:
-        lines.append("[b]Headlines[/b]")
-        lines += [f"  • {e.headline or e.name}" for e in r.events]
+        lines.append(_("[b]Headlines[/b]"))
+        lines += [f"  • {tc(e.headline or e.name)}" for e in r.events]
         lines.append("")
-    lines.append("[b]What moved, and why[/b]")
+    lines.append(_("[b]What moved, and why[/b]"))
     seen = r.why_seen(viewer)  # the other side's unexposed covert moves stay unexplained
     for m, spec in gd.meters.items():
         d = r.deltas.get(m, 0.0)
@@ -68,11 +102,11 @@ def report_text(session: Session, r: TurnResult, viewer: str) -> str:
         causes = list(seen.get(m, {}).items())[:3]
         if m == "score":
             now, change = fmt.score(r.meters[m]), fmt.score_change(d)
-            why = "; ".join(f"{c} {fmt.score(v)}" for c, v in causes)
+            why = _("; ").join(f"{tc(c)} {fmt.score(v)}" for c, v in causes)
         else:
             now, change = fmt.value(r.meters[m], spec.fmt), fmt.change(d, spec.fmt)
-            why = "; ".join(f"{c} {fmt.change(v, spec.fmt)}" for c, v in causes)
-        lines.append(f"  {spec.name:24s} {now:>9s} ({change})")
+            why = _("; ").join(f"{tc(c)} {fmt.change(v, spec.fmt)}" for c, v in causes)
+        lines.append(f"  {pad(tc(spec.name), 24)} {pad(now, 9, right=True)} ({change})")
         if why:  # the causes on their own line: they wrap under it, not under the numbers
             lines.append(f"      [dim]{why}[/dim]")
     return "\n".join(lines)
@@ -80,8 +114,8 @@ def report_text(session: Session, r: TurnResult, viewer: str) -> str:
 
 class ReportScreen(ModalScreen[None]):
     BINDINGS = [
-        Binding("enter", "dismiss_report", "Continue", priority=True),
-        Binding("escape", "dismiss_report", "Continue", show=False),
+        Binding("enter", "dismiss_report", N_("Continue"), priority=True),
+        Binding("escape", "dismiss_report", N_("Continue"), show=False),
     ]
     DEFAULT_CSS = """
     ReportScreen { align: center middle; }
@@ -97,8 +131,8 @@ class ReportScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(report_text(self.session, self.result, self.viewer), id="report")
-            yield Static("[dim]enter: on to the next quarter[/dim]")
-        yield Footer()
+            yield Static(_("[dim]enter: on to the next quarter[/dim]"))
+        yield G2Footer()
 
     def action_dismiss_report(self) -> None:
         self.dismiss(None)

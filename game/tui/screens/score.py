@@ -7,23 +7,28 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from game.engine.api import Game
+from game.i18n import N_, _
 from game.tui.screens.prompt import READER_CSS
+from game.tui.widgets.footer import G2Footer
 from game.tui.widgets.score import ScorePanel
 
 
 def score_note(game: Game) -> str:
     """How the parts make the score and how the score decides the game (from the game's params)."""
     p = game.data.params
-    note = (
+    if "win_margin" in p:
+        return _(
+            "Each part gives one side at most its weight; together they make the score, from −100 "
+            "(China dominates) to +100 (the US dominates). At the end, ±{margin} or beyond wins; "
+            "inside is a draw."
+        ).format(margin=f"{p['win_margin']:g}")
+    return _(
         "Each part gives one side at most its weight; together they make the score, from −100 "
         "(China dominates) to +100 (the US dominates)."
     )
-    if "win_margin" in p:
-        note += f" At the end, ±{p['win_margin']:g} or beyond wins; inside is a draw."
-    return note
 
 
 class ScoreScreen(ModalScreen[None]):
@@ -36,7 +41,7 @@ class ScoreScreen(ModalScreen[None]):
     ScoreScreen #score-note { color: $text-muted; margin-top: 1; }
     """
     )
-    BINDINGS = [Binding("escape,s,q", "close", "Close", key_display="esc")]
+    BINDINGS = [Binding("escape,s,q", "close", N_("Close"), key_display="esc")]
 
     def __init__(self, game: Game) -> None:
         super().__init__()
@@ -44,11 +49,11 @@ class ScoreScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as box:
-            box.border_title = f"The score, {self.game.quarter}"
-            box.border_subtitle = "esc close"
+            box.border_title = _("The score, {quarter}").format(quarter=self.game.quarter)
+            box.border_subtitle = _("esc close")
             yield ScorePanel(id="score-parts")
             yield Static(score_note(self.game), id="score-note")
-        yield Footer()
+        yield G2Footer()
 
     def on_mount(self) -> None:
         self.query_one(ScorePanel).show(self.game.score_breakdown(), self.game.meters["score"])

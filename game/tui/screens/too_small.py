@@ -22,6 +22,8 @@ from textual.geometry import Size
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from game.i18n import _
+
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
 
@@ -30,11 +32,10 @@ def too_small(size: Size, minimum: tuple[int, int] = (MIN_WIDTH, MIN_HEIGHT)) ->
 
 
 def message(size: Size, minimum: tuple[int, int] = (MIN_WIDTH, MIN_HEIGHT)) -> str:
-    return (
-        f"G2 needs a terminal of at least {minimum[0]}×{minimum[1]}; "
-        f"this one is {size.width}×{size.height}. "
+    return _(
+        "G2 needs a terminal of at least {min_width}×{min_height}; this one is {width}×{height}. "
         "Enlarge the window or press ctrl+q to quit."
-    )
+    ).format(min_width=minimum[0], min_height=minimum[1], width=size.width, height=size.height)
 
 
 class TooSmallScreen(ModalScreen[None]):

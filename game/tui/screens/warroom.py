@@ -8,16 +8,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, RichLog, Static
+from textual.widgets import Header, RichLog, Static
 
 from game.ai import forecast
 from game.engine.api import IllegalMove
 from game.engine.data import capital_lever
+from game.i18n import N_, _, tc
 from game.tui import format as fmt
 from game.tui.messages import PreviewReady, TurnResolved
 from game.tui.screens.prompt import HandOverScreen
 from game.tui.session import Session, side_name
-from game.tui.widgets.meters import MeterTable
+from game.tui.widgets.footer import G2Footer
+from game.tui.widgets.meters import MeterTable, with_unit
 from game.tui.widgets.moves import Entry, MovePicker
 from game.tui.widgets.plan import PlanPanel
 from game.tui.widgets.preview import PreviewPanel
@@ -27,19 +29,19 @@ from game.tui.widgets.tour import Tour
 
 class WarRoom(Screen):
     BINDINGS = [
-        Binding("e", "end_quarter", "End quarter"),
-        Binding("s", "score", "Score"),
-        Binding("g", "chart", "Chart"),
-        Binding("o", "outlook", "Laws"),
-        Binding("a", "advisors", "Advice"),
-        Binding("u", "take_back", "Undo"),
-        Binding("c", "clear", "Clear moves", show=False),
-        Binding("ctrl+s", "save", "Save"),
-        Binding("l", "load", "Load", show=False),
-        Binding("question_mark,f1", "help", "Help", key_display="?"),
-        Binding("q", "quit", "Quit"),
-        Binding("n", "tour_next", "Next tip", show=False),
-        Binding("x", "tour_end", "End tour", show=False),
+        Binding("e", "end_quarter", N_("End quarter")),
+        Binding("s", "score", N_("Score")),
+        Binding("g", "chart", N_("Chart")),
+        Binding("o", "outlook", N_("Laws")),
+        Binding("a", "advisors", N_("Advice")),
+        Binding("u", "take_back", N_("Undo")),
+        Binding("c", "clear", N_("Clear moves"), show=False),
+        Binding("ctrl+s", "save", N_("Save")),
+        Binding("l", "load", N_("Load"), show=False),
+        Binding("question_mark,f1", "help", N_("Help"), key_display="?"),
+        Binding("q", "quit", N_("Quit")),
+        Binding("n", "tour_next", N_("Next tip"), show=False),
+        Binding("x", "tour_end", N_("End tour"), show=False),
     ]
 
     def __init__(self, session: Session):
@@ -57,36 +59,44 @@ class WarRoom(Screen):
         with Horizontal(id="main"):
             with Vertical(id="left"):
                 meters = MeterTable(id="meters")
-                meters.border_title = "Meters"
-                meters.border_subtitle = "g: chart"
+                meters.border_title = _("Meters")
+                meters.border_subtitle = _("g: chart")
                 yield meters
                 yield Static(id="why", classes="panel")
             yield RacePanel(id="race", classes="panel")
             with Vertical(id="right"):
                 yield PlanPanel(id="plan")
                 moves = MovePicker(id="moves")
-                moves.border_title = "Moves"
-                moves.border_subtitle = "enter: add/remove"
+                moves.border_title = _("Moves")
+                moves.border_subtitle = _("enter: add/remove")
                 yield moves
                 preview = PreviewPanel(id="detail", classes="panel")
-                preview.border_title = "Preview"
+                preview.border_title = _("Preview")
                 yield preview
         yield RichLog(id="news", markup=True, wrap=True)
         yield Tour(id="tour")
-        yield Footer()
+        yield G2Footer()
 
     def on_mount(self) -> None:
         self.refresh_all()
         log = self.query_one("#news", RichLog)
         sc = self.session.game.data.scenarios[self.session.game.scenario]
-        log.write(f"[b]{sc.name}[/b]: {sc.briefing.strip()}")
         log.write(
-            f"You lead {side_name(self.session.side)} against {self.session.opponent_title()}. "
-            "Choose moves on the right (enter), then press [b]e[/b] to end the quarter."
+            _("[b]{scenario}[/b]: {briefing}").format(
+                scenario=tc(sc.name), briefing=tc(sc.briefing.strip())
+            )
+        )
+        log.write(
+            _(
+                "You lead {side} against {opponent}. "
+                "Choose moves on the right (enter), then press [b]e[/b] to end the quarter."
+            ).format(side=tc(side_name(self.session.side)), opponent=self.session.opponent_title())
         )
         self.query_one("#detail", PreviewPanel).hint(
-            "Highlight a move (↑/↓) to see its cost, sources and a preview of its effect; "
-            "enter adds it to this quarter's plan."
+            _(
+                "Highlight a move (↑/↓) to see its cost, sources and a preview of its effect; "
+                "enter adds it to this quarter's plan."
+            )
         )
         self.query_one("#moves", MovePicker).focus()
         self.on_resize()
@@ -126,7 +136,11 @@ class WarRoom(Screen):
         self._point(None)
         problem = prefs.set("tour_done", True)
         if problem:
-            self.notify(f"The tour will show again: {problem}", severity="warning", markup=False)
+            self.notify(
+                _("The tour will show again: {problem}").format(problem=problem),
+                severity="warning",
+                markup=False,
+            )
 
     @property
     def narrow(self) -> bool:
@@ -142,7 +156,7 @@ class WarRoom(Screen):
         self.set_class(self.size.height < 32, "short")
         self.set_class(self.meter_mode == "trend", "trend")
         # the keys need the room of the footer's "^p palette" (ctrl+p still opens it)
-        footer = self.query_one(Footer)
+        footer = self.query_one(G2Footer)
         footer.show_command_palette = False
         footer.compact = self.narrow  # 80 columns: every key fits on the line
         if self.is_mounted:
@@ -153,11 +167,11 @@ class WarRoom(Screen):
         s = self.session
         g = s.game
         self.show_title()
-        who = side_name(self.acting)
+        who = tc(side_name(self.acting))
         self.sub_title = (
-            f"{who} to move · vs {s.opponent_title()}"
+            _("{side} to move · vs {opponent}").format(side=who, opponent=s.opponent_title())
             if not s.hotseat
-            else f"hot-seat: {who} to move"
+            else _("hot-seat: {side} to move").format(side=who)
         )
         self.query_one("#meters", MeterTable).show(s, self.meter_mode)
         self.query_one("#race", RacePanel).show(s, self.acting)
@@ -169,7 +183,9 @@ class WarRoom(Screen):
     def show_title(self) -> None:
         """The title carries the quarter and the score, in view whatever the meters table shows."""
         g = self.session.game
-        self.title = f"G2 · {g.quarter} · Score {fmt.score(g.meters['score'])}"
+        self.title = _("G2 · {quarter} · Score {score}").format(
+            quarter=g.quarter, score=fmt.score(g.meters["score"])
+        )
 
     def capital(self) -> float:
         return self.session.game.meters[capital_lever(self.acting)]
@@ -182,23 +198,27 @@ class WarRoom(Screen):
         by_key = self.query_one("#moves", MovePicker).by_key
         mine = [(by_key[k].label, by_key[k].cost) for k in self.chosen[self.acting] if k in by_key]
         self.query_one("#plan", PlanPanel).show(
-            side_name(self.acting), mine, self.capital(), self.spent()
+            tc(side_name(self.acting)), mine, self.capital(), self.spent()
         )
 
     def show_why(self, meter: str) -> None:
         self.focused_meter = meter
         g = self.session.game
         spec = g.data.meters[meter]
-        unit = f" ({spec.unit})" if spec.unit else ""
-        more = " · [b]s[/b]: its parts" if meter == "score" else ""  # the score dialog
-        lines = [f"[b]{spec.name}[/b]{unit}: {spec.why}{more}"]
+        name = with_unit(f"[b]{tc(spec.name)}[/b]", spec.unit)
+        more = _(" · [b]s[/b]: its parts") if meter == "score" else ""  # the score dialog
+        lines = [_("{meter}: {why}").format(meter=name, why=tc(spec.why)) + more]
         if self.session.results:
             why = self.session.results[-1].why_seen(self.acting).get(meter, {})
             if why:
-                lines.append("Last quarter's change, by cause:")
-                lines += [f"  {c}: {fmt.change(v, spec.fmt)}" for c, v in list(why.items())[:5]]
+                lines.append(_("Last quarter's change, by cause:"))
+                lines += [
+                    "  "
+                    + _("{cause}: {change}").format(cause=tc(c), change=fmt.change(v, spec.fmt))
+                    for c, v in list(why.items())[:5]
+                ]
         if spec.source:
-            lines.append(f"[dim]source: {spec.source}[/dim]")
+            lines.append(_("[dim]source: {source}[/dim]").format(source=spec.source))
         self.query_one("#why", Static).update("\n".join(lines))
 
     # -- events from widgets
@@ -221,7 +241,10 @@ class WarRoom(Screen):
         if e.key in mine:
             mine.remove(e.key)
         elif not e.legal:
-            self.notify(f"{e.move.name}: {e.reason}", severity="warning")
+            self.notify(
+                _("{move}: {reason}").format(move=tc(e.move.name), reason=tc(e.reason)),
+                severity="warning",
+            )
             return
         else:
             same = [k for k in mine if k.split(":")[0] == e.move.id]
@@ -229,8 +252,11 @@ class WarRoom(Screen):
                 mine.remove(k)
             if self.spent() + e.cost > self.capital() + 1e-9:
                 self.notify(
-                    f"Not enough political capital for {e.label} ({e.cost:g}); "
-                    f"{self.capital() - self.spent():.0f} left",
+                    _("Not enough political capital for {move} ({cost}); {left} left").format(
+                        move=e.label,
+                        cost=f"{e.cost:g}",
+                        left=f"{self.capital() - self.spent():.0f}",
+                    ),
                     severity="warning",
                 )
                 mine.extend(same)
@@ -275,7 +301,7 @@ class WarRoom(Screen):
         s = self.session
         if s.hotseat and self.acting == s.side:
             self.acting = s.other
-            self.app.push_screen(HandOverScreen(side_name(self.acting)))
+            self.app.push_screen(HandOverScreen(tc(side_name(self.acting))))
             self.refresh_all()
             return
         self.busy = True
@@ -308,17 +334,20 @@ class WarRoom(Screen):
         self.show_title()  # current while the report is open
         log = self.query_one("#news", RichLog)
         log.write(
-            f"[b]{r.quarter}[/b] score {fmt.score(r.meters['score'])} "
-            f"({fmt.score_change(r.deltas['score'])} this quarter)"
+            _("[b]{quarter}[/b] score {score} ({change} this quarter)").format(
+                quarter=r.quarter,
+                score=fmt.score(r.meters["score"]),
+                change=fmt.score_change(r.deltas["score"]),
+            )
         )
         for e in r.events:
-            log.write(f"  • {e.headline or e.name}")
+            log.write(f"  • {tc(e.headline or e.name)}")
         if s.autosave_error:  # the quarter is played; only the autosave file is missing
             from rich.text import Text
 
-            note = f"Autosave failed: {s.autosave_error}; the game goes on"
+            note = _("Autosave failed: {error}; the game goes on").format(error=s.autosave_error)
             log.write(Text(note, style="red"))
-            self.notify(note, title="Autosave", severity="warning", timeout=10, markup=False)
+            self.notify(note, title=_("Autosave"), severity="warning", timeout=10, markup=False)
         viewer = s.side
         from game.tui.screens.report import ReportScreen
 
@@ -363,12 +392,14 @@ class WarRoom(Screen):
             try:
                 path = self.session.save(name)
             except SaveNameError as exc:
-                self.notify(str(exc), title="Not saved", severity="error", markup=False)
+                self.notify(str(exc), title=_("Not saved"), severity="error", markup=False)
                 return
             except (OSError, SaveError) as exc:
-                self.notify(f"Could not save: {exc}", severity="error", markup=False)
+                self.notify(
+                    _("Could not save: {error}").format(error=exc), severity="error", markup=False
+                )
                 return
-            self.notify(f"Saved to {one_line(str(path))}", markup=False)
+            self.notify(_("Saved to {path}").format(path=one_line(str(path))), markup=False)
 
         self.app.push_screen(SaveNameScreen(self.session.name, self.session.save_dir), save)
 
@@ -400,7 +431,11 @@ class WarRoom(Screen):
         self.acting = s.side
         self.refresh_all()
         self.query_one("#news", RichLog).write(
-            f"[b]{gone} taken back[/b]: back at the start of {s.game.quarter}. "
-            "The quarter replays with the same dice; the save records the take-back."
+            _(
+                "[b]{quarter} taken back[/b]: back at the start of {now}. "
+                "The quarter replays with the same dice; the save records the take-back."
+            ).format(quarter=gone, now=s.game.quarter)
         )
-        self.notify(f"Took back {gone}; the save records it.", markup=False)
+        self.notify(
+            _("Took back {quarter}; the save records it.").format(quarter=gone), markup=False
+        )

@@ -8,6 +8,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import RenderResult
 from textual_plotext import PlotextPlot
@@ -15,8 +16,10 @@ from textual_plotext import PlotextPlot
 from game.ai.forecast import PathPreview
 from game.engine.api import Game
 from game.engine.data import Meter, parse_quarter
+from game.i18n import _, tc
 from game.tui import format as fmt
 from game.tui.session import Session
+from game.tui.widgets.meters import with_unit
 
 # 256-colour indexes, so the lines (plotext) and the legend in the title (Rich) are the same colour
 WITH, WITHOUT = 14, 8  # the move's path: bright cyan; holding's: grey (the baseline)
@@ -24,6 +27,10 @@ SIDE_COLOUR = {"us": 12, "china": 9}  # bright blue, bright red: the score panel
 SINGLE = 14
 EVENT_COLOUR = 3
 LINE, BAND = "braille", "·"  # medians and history: thin lines; p10/p90: dotted
+# plotext gives every character one cell; a Chinese character takes two. Each wide character of a
+# title or tick label is followed by WIDE, a private-use character plotext counts as the second cell,
+# and Chart.render takes WIDE out of what plotext drew: the columns line up in Chinese too.
+WIDE = "\ue000"
 
 # Meters drawn together, the US side's first. meters.yaml has no pairing field, so the pairs are
 # named here (tests/tui/test_charts.py checks every id is a meter).
@@ -75,10 +82,30 @@ def log_ticks(lo: float, hi: float, most: int) -> list[float]:
     return nice_ticks(lo, hi, most)
 
 
+def widen(text: str) -> str:
+    """`text` for plotext: each wide (two-cell) character followed by WIDE (see Chart.render)."""
+    if text.isascii():
+        return text
+    return "".join(ch + WIDE if cell_len(ch) == 2 else ch for ch in text)
+
+
+def unwiden(text: Text) -> Text:
+    """What plotext drew with the WIDE fillers taken out, styles kept."""
+    plain = text.plain
+    if WIDE not in plain:
+        return text
+    cuts = [i for i, ch in enumerate(plain) if ch == WIDE]
+    pieces = text.divide([c for i in cuts for c in (i, i + 1)])
+    return Text("").join(p for p in pieces if p.plain != WIDE)
+
+
 def tick_label(v: float, spec: Meter) -> str:
     """A y tick in the meter's units; the score names the side a value favours ("US +10")."""
     if spec.id == "score":
-        return "0" if abs(v) < 1e-9 else f"{'US' if v > 0 else 'CN'} +{abs(v):g}"
+        if abs(v) < 1e-9:
+            return "0"
+        side = _("US") if v > 0 else _("CN")
+        return f"{side} +{abs(v):g}"
     text = fmt.value(v, spec.fmt)
     return re.sub(r"\.0(?=\D|$)", "", text) if float(v).is_integer() else text
 
@@ -87,8 +114,8 @@ def quarter_ticks(labels: list[str], cols: int) -> tuple[list[int], list[str]]:
     """Sparse x ticks: every k-th of `labels` (k = 1, 2, 4, 8, …) so the labels do not collide in
     `cols` columns; "2026Q1" shortens to "26Q1" when space is tight."""
     short = cols < 8 * len(labels)
-    names = [s[2:] if short and len(s) == 6 else s for s in labels]
-    room = max(2, cols // (max(map(len, names)) + 2))
+    names = [s[2:] if short and len(s) == 6 and s.isascii() else s for s in labels]
+    room = max(2, cols // (max(map(cell_len, names)) + 2))
     step = 1
     while len(labels) > 1 and (len(labels) - 1) // step + 1 > room:
         step *= 2
@@ -99,9 +126,14 @@ def quarter_ticks(labels: list[str], cols: int) -> tuple[list[int], list[str]]:
 def fitted(width: int, *titles: str) -> str:
     """The first of `titles` that fits in `width` columns (the last one, cut, if none does)."""
     for t in titles:
-        if len(t) <= width:
+        if cell_len(t) <= width:
             return t
-    return titles[-1][: max(width, 0)]
+    cut = ""
+    for ch in titles[-1]:
+        if cell_len(cut + ch) > width:
+            break
+        cut += ch
+    return cut
 
 
 # ----------------------------------------------------------------------------- the base
@@ -139,6 +171,7 @@ class Chart(PlotextPlot):
             self.draw(self.size.width, self.size.height)
         text = super().render()
         if isinstance(text, Text):
+            text = unwiden(text)
             first_line = len(text.plain.split("\n", 1)[0])
             for words, colour in self.legend:
                 at = text.plain.find(words, 0, first_line)
@@ -162,11 +195,11 @@ class Chart(PlotextPlot):
         rows = max(h - 4, 2)
         ticks = (log_ticks if log else nice_ticks)(lo, hi, max(2, min(5, rows // 2 + 1)))
         labels = [tick_label(10**t if log else t, spec) for t in ticks]
-        plt.yticks(ticks, labels)
+        plt.yticks(ticks, [widen(t) for t in labels])
         plt.ylim(lo, hi)
-        cols = w - max(map(len, labels)) - 1  # right of the y ticks: the title's room
+        cols = w - max(map(cell_len, labels)) - 1  # right of the y ticks: the title's room
         xpos, xlab = quarter_ticks(x_labels, cols - 2)
-        plt.xticks(xpos, xlab)
+        plt.xticks(xpos, [widen(t) for t in xlab])
         plt.xlim(-0.2, len(x_labels) - 0.8)
         return lo, hi, cols
 
@@ -198,17 +231,25 @@ class PathChart(Chart):
     def titles(self) -> list[str]:
         """The title, longest first: what the numbers mean, then which line is which."""
         spec = self.path.specs[self.meter]
-        name = spec.name if spec.id != "score" else "Score (US +, China −)"
         if spec.id == "score":
+            name = _("Score (US +, China −)")
             want = "↑" if self.viewer_side == "us" else "↓"
-            head = [f"Score (US +, China −; you want {want})", name, "Score US+ CN−"]
+            head = [_("Score (US +, China −; you want {arrow})").format(arrow=want), name]
+            head += [_("Score US+ CN−")]
         else:
-            unit = f" ({spec.unit})" if spec.unit and spec.unit not in ("x", "/100") else ""
-            head = [f"{spec.name}{unit}", spec.name, spec.short or spec.id]
-        with_label = f"━ with {self.label}" if self.label else "━ with"
-        out = [f"{head[0]}: {with_label} ━ without", f"{head[1]}: {with_label} ━ without"]
-        out += [f"{h}: ━ with ━ without" for h in head] + ["━ with ━ without"]
-        self.legend = [(with_label, WITH), ("━ with", WITH), ("━ without", WITHOUT)]
+            name = tc(spec.name)
+            unit = spec.unit if spec.unit not in ("x", "/100") else ""
+            head = [with_unit(name, unit), name, tc(spec.short) or spec.id]
+        with_ = _("━ with")
+        without = _("━ without")
+        with_label = _("━ with {move}").format(move=self.label) if self.label else with_
+
+        def title(head: str, legend: str) -> str:
+            return _("{title}: {legend}").format(title=head, legend=legend)
+
+        out = [title(h, f"{with_label} {without}") for h in head[:2]]
+        out += [title(h, f"{with_} {without}") for h in head] + [f"{with_} {without}"]
+        self.legend = [(with_label, WITH), (with_, WITH), (without, WITHOUT)]
         return out
 
     def draw(self, width: int, height: int) -> None:
@@ -221,8 +262,9 @@ class PathChart(Chart):
         # the medians last, so they draw over the bands
         series += [Series([start, *p.without[m][:, 1]], WITHOUT)]
         series += [Series([start, *p.with_move[m][:, 1]], WITH)]
-        _, _, cols = self.plot_lines(series, p.specs[m], ["now", *p.quarters], height, width)
-        self.plt.title(fitted(cols, *self.titles()))
+        labels = [_("now"), *p.quarters]
+        _lo, _hi, cols = self.plot_lines(series, p.specs[m], labels, height, width)
+        self.plt.title(widen(fitted(cols, *self.titles())))
 
 
 # ----------------------------------------------------------------------------- a meter's history
@@ -238,16 +280,21 @@ class Mark:
 
 
 def event_marks(game: Game) -> list[Mark]:
-    """The quarters played in which events fired or the scenario's scripted news came, in order:
-    x is the quarter's place in `game.meter_history` (0 is the start)."""
+    """The quarters played in which events fired or the scenario's scripted news came, in order
+    and in the player's language: x is the quarter's place in `game.meter_history` (0 is the
+    start)."""
     gd = game.data
     names = {e.id: e.name for e in gd.events}
     injects = gd.scenarios[game.scenario].injects
     out = []
     for i, rec in enumerate(game.history):
         q = parse_quarter(rec["quarter"])
-        what = [f"Scripted: {inj.headline.rstrip('.')}" for inj in injects if inj.quarter == q]
-        what += [names.get(e, e) for e in rec.get("events", [])]
+        what = [
+            _("Scripted: {headline}").format(headline=tc(inj.headline).rstrip(".。"))
+            for inj in injects
+            if inj.quarter == q
+        ]
+        what += [tc(names.get(e, e)) for e in rec.get("events", [])]
         if what:
             out.append(Mark(i + 1, rec["quarter"], tuple(what)))
     return out
@@ -279,18 +326,18 @@ class MeterChart(Chart):
 
     def titles(self) -> list[str]:
         specs = self.game.data.meters
-        scale = " (log scale)" if log_scale(specs[self.meter]) else ""
+        scale = _(" (log scale)") if log_scale(specs[self.meter]) else ""
         if len(self.meters) == 1:
             spec = specs[self.meter]
             self.legend = []
-            conv = " (US +, China −)" if spec.id == "score" else ""
-            return [f"{spec.name}{conv}{scale}", spec.name, spec.short]
+            conv = _(" (US +, China −)") if spec.id == "score" else ""
+            return [f"{tc(spec.name)}{conv}{scale}", tc(spec.name), tc(spec.short)]
         keys = ("us", "china")
         # "(you)" on a side's own meter (us_…, cn_…), not on a company's (Nvidia's share)
         own = self.meters[0].startswith("us_")
-        you = {k: " (you)" if own and k == self.viewer else "" for k in keys}
-        full = [f"━ {specs[m].name}{you[k]}" for m, k in zip(self.meters, keys, strict=True)]
-        short = [f"━ {specs[m].short}{you[k]}" for m, k in zip(self.meters, keys, strict=True)]
+        you = {k: _(" (you)") if own and k == self.viewer else "" for k in keys}
+        full = [f"━ {tc(specs[m].name)}{you[k]}" for m, k in zip(self.meters, keys, strict=True)]
+        short = [f"━ {tc(specs[m].short)}{you[k]}" for m, k in zip(self.meters, keys, strict=True)]
         self.legend = [
             (t, SIDE_COLOUR[k]) for ts in (full, short) for t, k in zip(ts, keys, strict=True)
         ]
@@ -298,13 +345,13 @@ class MeterChart(Chart):
 
     def draw(self, width: int, height: int) -> None:
         hist = self.game.meter_history
-        labels = ["start", *(rec["quarter"] for rec in self.game.history)]
+        labels = [_("start"), *(rec["quarter"] for rec in self.game.history)]
         colours = [SINGLE] if len(self.meters) == 1 else [SIDE_COLOUR[k] for k in ("us", "china")]
         series = [
             Series([h[m] for h in hist], c) for m, c in zip(self.meters, colours, strict=True)
         ]
         spec = self.game.data.meters[self.meter]
-        _, hi, cols = self.plot_lines(series, spec, labels, height, width)
+        _lo, hi, cols = self.plot_lines(series, spec, labels, height, width)
         for n, mark in enumerate(self.marks, 1):  # numbered along the top, listed by the screen
             self.plt.text(str(n), mark.x, hi, color=EVENT_COLOUR, alignment="center")
-        self.plt.title(fitted(cols, *self.titles()))
+        self.plt.title(widen(fitted(cols, *self.titles())))

@@ -8,8 +8,32 @@ from dataclasses import dataclass
 from textual.message import Message
 from textual.widgets import DataTable
 
+from game.i18n import N_, _, language, tc
 from game.tui import format as fmt
 from game.tui.session import Session
+
+# the meters' units that are words (meters.yaml `unit`); "%", "/100", "x" and "B300e" stay as they are
+UNITS = {"months": N_("months"), "RMB/month": N_("RMB/month"), "$B/q": N_("$B/q")}
+
+# the columns' widths (name, value, change) by mode: fixed, so the first quarter's "·" does not
+# size the change column for the whole game. Chinese values are wider (180万, 800亿美元, 美国 +3.6)
+# and its names narrower (at most 5 characters for a short name), in the same total width.
+WIDTHS = {
+    "en": {"short": (12, 8, 9), "full": (23, 8, 9)},
+    "zh": {"short": (10, 10, 9), "full": (21, 10, 9)},
+}
+
+
+def unit_text(unit: str) -> str:
+    """A meter's unit as the player reads it ('months' is 月 in Chinese)."""
+    return _(UNITS[unit]) if unit in UNITS else unit
+
+
+def with_unit(name: str, unit: str) -> str:
+    """'Capability gap (months)': a meter's name (already in the player's language) and its unit."""
+    if not unit:
+        return name
+    return _("{meter} ({unit})").format(meter=name, unit=unit_text(unit))
 
 
 class MeterTable(DataTable):
@@ -26,6 +50,7 @@ class MeterTable(DataTable):
         meter: str
 
     mode: str | None = None  # the column set in use: "short" names, "full" names, full + "trend"
+    _lang: str | None = None  # the language the column headings are in
 
     def on_mount(self) -> None:
         self.cursor_type = "row"
@@ -34,15 +59,17 @@ class MeterTable(DataTable):
     def _columns(self, mode: str) -> None:
         """Fixed widths (the first quarter's "·" must not size the change column for the whole
         game), wide enough for the longest value ('CN +12.4', '−1.23M')."""
-        if self.mode == mode:
+        if self.mode == mode and self._lang == language():
             return
         self.clear(columns=True)
-        self.mode = mode
-        self.add_column("meter", key="meter", width=12 if mode == "short" else 23)
-        self.add_column("now", key="value", width=8)
-        self.add_column("change", key="delta", width=9)
+        self.mode, self._lang = mode, language()
+        widths = WIDTHS.get(language(), WIDTHS["en"])
+        name_w, value_w, change_w = widths["short" if mode == "short" else "full"]
+        self.add_column(_("meter"), key="meter", width=name_w)
+        self.add_column(_("now"), key="value", width=value_w)
+        self.add_column(_("change"), key="delta", width=change_w)
         if mode == "trend":
-            self.add_column("trend", key="hist", width=5)
+            self.add_column(_("trend"), key="hist", width=5)
 
     def show(self, session: Session, mode: str = "full") -> None:
         """Every meter's row; `mode` picks the columns ("short", "full" or "trend")."""
@@ -61,7 +88,7 @@ class MeterTable(DataTable):
                 cells = [fmt.value(now[m], spec.fmt), fmt.change(d, spec.fmt)]
             if mode == "trend":
                 cells.append(fmt.sparkline([h[m] for h in hist], 5))
-            self.add_row(spec.short if mode == "short" else spec.name, *cells, key=m)
+            self.add_row(tc(spec.short if mode == "short" else spec.name), *cells, key=m)
         if self.row_count:
             self.move_cursor(row=min(max(row, 0), self.row_count - 1))
 

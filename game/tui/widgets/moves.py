@@ -13,6 +13,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from game.engine.api import Move
+from game.i18n import N_, _, tc
 
 
 @dataclass
@@ -29,8 +30,11 @@ class Entry:
 
     @property
     def label(self) -> str:
-        """The move in words: 'H200 export policy: case-by-case review', 'Push RASA'."""
-        return self.move.name + (f": {self.option_label}" if self.option else "")
+        """The move in words, in the player's language: 'H200 export policy: case-by-case review',
+        'Push RASA'."""
+        if not self.option:
+            return tc(self.move.name)
+        return _("{move}: {option}").format(move=tc(self.move.name), option=tc(self.option_label))
 
 
 def entries(moves: list[Move]) -> list[Entry]:
@@ -48,7 +52,7 @@ def entries(moves: list[Move]) -> list[Entry]:
 def option_row(e: Entry, chosen: bool) -> Table:
     """One option as a row: mark, words (wrapping in their own column), cost at the right edge."""
     mark = "✓" if chosen else " " if e.legal else "✗"
-    label = e.label + (" (now)" if e.option and e.move.current == e.option else "")
+    label = e.label + (_(" (now)") if e.option and e.move.current == e.option else "")
     row = Table.grid(expand=True)
     row.add_column(width=2, no_wrap=True)
     row.add_column(ratio=1)
@@ -61,7 +65,7 @@ def option_row(e: Entry, chosen: bool) -> Table:
 class MovePicker(OptionList):
     """Moves by group. Posts Highlighted(key) when the cursor moves, Toggled(key) on enter/space."""
 
-    BINDINGS = [Binding("space", "toggle", "Choose", show=False)]
+    BINDINGS = [Binding("space", "toggle", N_("Choose"), show=False)]
 
     @dataclass
     class Highlighted(Message):
@@ -83,7 +87,7 @@ class MovePicker(OptionList):
         for e in entries(moves):
             if e.move.group != group:
                 group = e.move.group
-                self.add_option(Option(Text(f"── {group} ──", style="bold"), disabled=True))
+                self.add_option(Option(Text(f"── {tc(group)} ──", style="bold"), disabled=True))
             self.by_key[e.key] = e
             # illegal moves stay reachable (dimmed, marked ✗) so the player can read why
             self.add_option(Option(option_row(e, e.key in chosen), id=e.key))

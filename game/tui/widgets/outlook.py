@@ -4,8 +4,11 @@ push), and the odds of the big events this quarter. The figures come from the en
 
 from __future__ import annotations
 
+from rich.markup import escape
 from rich.text import Text
 from textual.widgets import Static
+
+from game.i18n import _, tc
 
 
 def stage_bar(index: int, stages: int) -> str:
@@ -15,35 +18,49 @@ def stage_bar(index: int, stages: int) -> str:
 def laws_text(bills: list, compact: bool = False) -> Text:
     """Each bill: its stage; unless done, the chance of its next step this quarter without and
     with its sponsor's push; who pushed it last quarter. `compact`: two lines a bill."""
-    out = Text("Bills before Congress", "bold")
+    out = Text(_("Bills before Congress"), "bold")
     for b in bills:
-        out.append(f"\n{b.name} ", "bold")
+        out.append(f"\n{tc(b.name)} ", "bold")
         out.append(stage_bar(b.stage, len(b.stages)), "cyan")
-        out.append(f" {b.stage_label}")
+        out.append(f" {tc(b.stage_label)}")
         if b.done:
             continue
         nxt = b.stages[b.stage + 1] if compact else b.next_step
-        out.append(f"\n  → {nxt}: ")
-        out.append(f"{b.chance_if_not:.0%}", "bold")
-        out.append(f" now, {b.chance_if_pushed:.0%} if pushed")
+        words = {
+            "step": escape(tc(str(nxt))),
+            "now": f"{b.chance_if_not:.0%}",
+            "pushed": f"{b.chance_if_pushed:.0%}",
+        }
+        if compact or not b.push_move_name:
+            line = _("{step}: [b]{now}[/b] now, {pushed} if pushed")
+        elif b.sponsor == "us":
+            line = _(
+                "{step}: [b]{now}[/b] now, {pushed} if pushed[dim] by the US move "
+                "[i]{move}[/i][/dim]"
+            )
+        else:
+            line = _(
+                "{step}: [b]{now}[/b] now, {pushed} if pushed[dim] by the Chinese move "
+                "[i]{move}[/i][/dim]"
+            )
+        out.append("\n  → ")
+        move = escape(tc(b.push_move_name or ""))
+        out.append_text(Text.from_markup(line.format(move=move, **words)))
         if compact:
             continue
-        if b.push_move_name:
-            out.append(f" by the {'US' if b.sponsor == 'us' else 'Chinese'} move ", "dim")
-            out.append(b.push_move_name, "dim italic")
-        done = ", ".join(b.pushed_last_quarter) or "nobody"
-        out.append(f"\n  pushed last quarter: {done}", "dim")
+        done = tc(", ".join(b.pushed_last_quarter)) or _("nobody")
+        out.append("\n" + "  " + _("pushed last quarter: {who}").format(who=done), "dim")
     return out
 
 
 def odds_text(odds: list, limit: int | None = 5) -> Text:
-    out = Text("This quarter's odds", "bold")
+    out = Text(_("This quarter's odds"), "bold")
     shown = [o for o in odds if o.chance >= 0.005][:limit]
     if not shown:
-        out.append("\n  no big event is likely", "dim")
+        out.append("\n  " + _("no big event is likely"), "dim")
     for o in shown:
         out.append(f"\n{o.chance:>4.0%} ", "bold")
-        out.append(o.name)
+        out.append(tc(o.name))
     return out
 
 

@@ -6,12 +6,15 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from game.i18n import _
+
 
 def plan_text(who: str, moves: list[tuple[str, float]], capital: float, spent: float) -> Text:
-    """'Your plan (United States): Stargate tranche 15 · Push RASA 5 — 20 of 40 capital left'."""
-    out = Text.assemble((f"Plan ({who}): ", "bold"))
+    """'Plan (United States): Stargate tranche 15 · Push RASA 5', then '20 of 40 political capital
+    left'. `who` and the moves' names are in the player's language already."""
+    out = Text.assemble((_("Plan ({side}): ").format(side=who), "bold"))
     if not moves:
-        out.append("hold (no moves yet)", "dim")
+        out.append(_("hold (no moves yet)"), "dim")
     for i, (name, cost) in enumerate(moves):
         if i:
             out.append(" · ")
@@ -19,7 +22,10 @@ def plan_text(who: str, moves: list[tuple[str, float]], capital: float, spent: f
         out.append(f" {cost:g}", "cyan")
     left = capital - spent
     out.append("\n")
-    out.append(f"{left:.0f} of {capital:.0f} political capital left", "bold" if left else "yellow")
+    words = _("{left} of {capital} political capital left")
+    out.append(
+        words.format(left=f"{left:.0f}", capital=f"{capital:.0f}"), "bold" if left else "yellow"
+    )
     return out
 
 
@@ -30,4 +36,4 @@ class PlanPanel(Static):
         self.update(plan_text(who, moves, capital, spent))
 
     def busy(self) -> None:
-        self.update(Text("Resolving the quarter…", "bold"))
+        self.update(Text(_("Resolving the quarter…"), "bold"))

@@ -9,27 +9,31 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from game.i18n import _, ngettext, tc
 from game.tui import format as fmt
 from game.tui.widgets.charts import PathChart
 from game.tui.widgets.moves import Entry
+from game.tui.widgets.score import pad
 
 
 def head_text(e: Entry) -> Text:
     mv = e.move
-    out = Text.assemble((e.label, "bold"), (f"  cost {e.cost:g}", "cyan"))
+    cost = "  " + _("cost {cost}").format(cost=f"{e.cost:g}")
+    out = Text.assemble((e.label, "bold"), (cost, "cyan"))
     if mv.current and e.option:
-        out.append(f"  (now: {mv.current_label or mv.current})", "dim")
+        now = tc(mv.current_label or mv.current)
+        out.append("  " + _("(now: {option})").format(option=now), "dim")
     if not e.legal:
-        out.append(f"\nNot available: {e.reason}", "red")
+        out.append("\n" + _("Not available: {reason}").format(reason=tc(e.reason)), "red")
     return out
 
 
 def body_text(e: Entry) -> Text:
     mv = e.move
-    out = Text(mv.description)
+    out = Text(tc(mv.description))
     if mv.covert:
-        out.append("\nCovert: hidden from the other side until exposed.", "dim")
-    out.append(f"\nSources: {', '.join(mv.sources)}", "dim")
+        out.append("\n" + _("Covert: hidden from the other side until exposed."), "dim")
+    out.append("\n" + _("Sources: {sources}").format(sources=", ".join(mv.sources)), "dim")
     return out
 
 
@@ -39,24 +43,26 @@ def forecast_text(path) -> Text:
     median effect in a year, with its p10…p90 under the move."""
     out = Text()
     if not path.quarters:
-        return Text("The game is over: nothing left to preview.", "dim")
+        return Text(_("The game is over: nothing left to preview."), "dim")
     year = min(4, len(path.quarters)) - 1
     end = path.quarters[-1]
     eff = path.effect("score")
-    out.append("Score vs holding (median)\n", "bold")
-    out.append(f"  in {year + 1} quarter{'s' if year else ''} ")
+    n = year + 1
+    out.append(_("Score vs holding (median)") + "\n", "bold")
+    out.append("  " + ngettext("in {n} quarter", "in {n} quarters", n).format(n=n) + " ")
     out.append(fmt.score_change(eff[year]), "bold blue" if eff[year] > 0 else "bold red")
-    out.append(f" · by {end} ")
+    out.append(" · " + _("by {quarter}").format(quarter=end) + " ")
     out.append(fmt.score_change(eff[-1]), "bold blue" if eff[-1] > 0 else "bold red")
-    out.append(f"\nIn {year + 1} quarters: median vs holding (p10…p90 with it)", "dim")
+    words = _("In {n} quarters: median vs holding (p10…p90 with it)").format(n=n)
+    out.append("\n" + words, "dim")
     for m in path.meters:
         if m == "score":
             continue
         spec = path.specs[m]
         start = path.start[m]
         lo, hi = (fmt.change(v - start, spec.fmt) for v in path.with_move[m][year, [0, 2]])
-        out.append(f"\n{spec.short:<12}")
-        out.append(f"{fmt.change(path.effect(m)[year], spec.fmt):>8}", "bold")
+        out.append("\n" + pad(tc(spec.short), 12))
+        out.append(pad(fmt.change(path.effect(m)[year], spec.fmt), 8, right=True), "bold")
         out.append(f" ({lo}…{hi})", "dim")
     return out
 
@@ -92,7 +98,7 @@ class PreviewPanel(VerticalScroll):
 
     def show_move(self, e: Entry) -> None:
         self.query_one("#pv-head", Static).update(head_text(e))
-        pending = Text("previewing…", "dim italic") if e.legal else ""
+        pending = Text(_("previewing…"), "dim italic") if e.legal else ""
         self.query_one("#pv-forecast", Static).update(pending)
         self.query_one(PathChart).display = False
         self.query_one("#pv-body", Static).update(body_text(e))

@@ -6,26 +6,31 @@ from __future__ import annotations
 
 import math
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from game.engine.ledger import COVERT
+from game.i18n import _, tc
 from game.tui import format as fmt
 from game.tui.session import Session
 from game.tui.widgets.outlook import LawsPanel, OddsPanel
-from game.tui.widgets.score import ScorePanel
+from game.tui.widgets.score import ScorePanel, pad
 
 LOG_LO, LOG_HI = 4.0, 8.0  # the compute bars' shared axis: 10k to 100M B300e
 
 
 def track(score: float, width: int = 19) -> str:
-    """−100 … +100 with a marker: China on the left, the US on the right."""
+    """−100 … +100 with a marker: China on the left, the US on the right. The sides' names take
+    what they need of `width` beyond two cells each ('CN', 'US'), so the line keeps its length."""
+    cn, us = _("CN"), _("US")
+    width = max(width - max(cell_len(cn) - 2, 0) - max(cell_len(us) - 2, 0), 5)
     pos = int(round((max(-100.0, min(score, 100.0)) + 100) / 200 * (width - 1)))
     cells = ["─"] * width
     cells[width // 2] = "┼"
     cells[pos] = "●"
-    return "CN " + "".join(cells) + " US"
+    return f"{cn} {''.join(cells)} {us}"
 
 
 def gauge(value: float, hi: float = 100.0, width: int = 9) -> str:
@@ -54,25 +59,32 @@ class RacePanel(VerticalScroll):
         g = session.game
         m = g.meters
         self.query_one("#score-track", Static).update(
-            f"[b]Score {fmt.score(m['score'])}[/b]\n{track(m['score'])}"
+            _("[b]Score {score}[/b]").format(score=fmt.score(m["score"])) + f"\n{track(m['score'])}"
         )
         self.query_one("#score-parts", ScorePanel).show(g.score_breakdown(), m["score"])
-        w = 12
+        # the sides' names in the language; the bars give up what the names need beyond 2 cells
+        us, cn = _("US"), _("CN")
+        names = max(cell_len(us), cell_len(cn), 2)
+        w = 12 - (names - 2)
         self.query_one("#compute", Static).update(
             "\n".join(
                 [
-                    "[b]Compute[/b] [dim]B300e, log scale[/dim]",
-                    f"US {log_bar(m['us_compute'], w)} {fmt.value(m['us_compute'], 'compute')}",
-                    f"CN {log_bar(m['cn_compute'], w)} {fmt.value(m['cn_compute'], 'compute')}",
+                    _("[b]Compute[/b] [dim]B300e, log scale[/dim]"),
+                    f"{pad(us, names)} {log_bar(m['us_compute'], w)} "
+                    f"{fmt.value(m['us_compute'], 'compute')}",
+                    f"{pad(cn, names)} {log_bar(m['cn_compute'], w)} "
+                    f"{fmt.value(m['cn_compute'], 'compute')}",
                 ]
             )
         )
         ch = g.china_channels(viewer)
         total = sum(ch.values()) or 1.0
-        lines = ["[b]China by channel[/b]"]
+        lines = [_("[b]China by channel[/b]")]
         for name, v in ch.items():
-            name = "covert ?" if name == COVERT else name  # the other side's unexposed moves
-            lines.append(f"{name:10s} {gauge(v, total, 7)} {fmt.value(v, 'compute'):>6s}")
+            # the other side's unexposed moves
+            name = _("covert ?") if name == COVERT else tc(name)
+            value = fmt.value(v, "compute")
+            lines.append(f"{pad(name, 10)} {gauge(v, total, 7)} {pad(value, 6, right=True)}")
         self.query_one("#channels", Static).update("\n".join(lines))
         self.query_one("#laws", LawsPanel).show(g, viewer)
         self.query_one("#odds", OddsPanel).show(g, viewer)

@@ -6,27 +6,45 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from game.engine.api import favours, lead_text
+from game.engine.api import favours
+from game.i18n import _, tc
+from game.tui import format as fmt
 
 BAR = 8  # cells on each side of the bar's centre
 STYLE = {"us": "bold blue", "china": "bold red", "": "dim"}
 
 
+def lead_text(points: float) -> str:
+    """Score points as the side they favour, in the player's language: 'US +8.8', 'even 0.0'."""
+    return fmt.score(points)
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    """`text` padded with spaces to `width` terminal cells (a Chinese character takes two)."""
+    gap = " " * max(width - cell_len(text), 0)
+    return gap + text if right else text + gap
+
+
 def ahead(total: float) -> str:
     side = favours(total)
-    return {"us": "US ahead", "china": "China ahead"}.get(side, "level")
+    if side == "us":
+        return _("US ahead")
+    if side == "china":
+        return _("China ahead")
+    return _("level")
 
 
 def total_text(total: float) -> Text:
     """'Score: China +9.8 — China ahead', coloured by the side it favours."""
     return Text.assemble(
-        ("Score: ", "bold"), (lead_text(total), STYLE[favours(total)]), f" — {ahead(total)}"
+        (_("Score: "), "bold"), (lead_text(total), STYLE[favours(total)]), f" — {ahead(total)}"
     )
 
 
@@ -54,37 +72,42 @@ def breakdown(parts: list[dict[str, Any]], total: float, detail: bool = True) ->
     dim line under each part with what it measures and whose argument it is."""
     parts = largest_first(parts)
     scale = max((p["weight"] for p in parts), default=0.0)
-    name_w = max((len(p["part"]) for p in parts), default=0)
-    lead_w = max((len(lead_text(p["points"])) for p in parts), default=0)
-    weight_w = max((len(f"of ±{p['weight']:g}") for p in parts), default=0)
+
+    def weight(p: dict[str, Any]) -> str:
+        return _("of ±{weight}").format(weight=format(p["weight"], "g"))
+
+    name_w = max((cell_len(tc(p["part"])) for p in parts), default=0)
+    lead_w = max((cell_len(lead_text(p["points"])) for p in parts), default=0)
+    weight_w = max((cell_len(weight(p)) for p in parts), default=0)
     head = total_text(total)
     rows: list[RenderableType] = []
     added = sum(p["points"] for p in parts)
     if abs(added - total) > 0.05:  # only when the score sits at its ±100 limit
-        rows.append(Text(f"(the parts add up to {added:+.1f}; the score stops at ±100)", "dim"))
+        note = _("(the parts add up to {added}; the score stops at ±100)")
+        rows.append(Text(note.format(added=f"{added:+.1f}"), "dim"))
     # the bar's axis above the bars: on the total's line when it leaves room
     indent = name_w + 2 + lead_w + 2
-    axis = Text(f"{'China ◀':>{BAR}}│{'▶ US':<{BAR}}", "dim")
-    if rows or len(head) >= indent:
+    china, us = _("China ◀"), _("▶ US")
+    axis = Text(f"{pad(china, BAR, right=True)}│{pad(us, BAR)}", "dim")
+    if rows or head.cell_len >= indent:
         rows.append(Text(" " * indent) + axis)
     else:
-        head = head + " " * (indent - len(head)) + axis
+        head = head + " " * (indent - head.cell_len) + axis
     rows.insert(0, head)
     for p in parts:
         side = favours(p["points"])
         rows.append(
             Text.assemble(
-                (f"{p['part']:<{name_w}}  ", "bold"),
-                (f"{lead_text(p['points']):>{lead_w}}", STYLE[side]),
+                (pad(tc(p["part"]), name_w) + "  ", "bold"),
+                (pad(lead_text(p["points"]), lead_w, right=True), STYLE[side]),
                 "  ",
                 bar(p["points"], scale),
-                (f"  {'of ±' + format(p['weight'], 'g'):>{weight_w}}", "dim"),
+                ("  " + pad(weight(p), weight_w, right=True), "dim"),
             )
         )
         if detail:
-            rows.append(
-                Padding(Text(f"{p['measures']} · {p['argument']}", "dim italic"), (0, 0, 0, 2))
-            )
+            what = f"{tc(p['measures'])} · {tc(p['argument'])}"
+            rows.append(Padding(Text(what, "dim italic"), (0, 0, 0, 2)))
     return Group(*rows)
 
 
@@ -98,9 +121,10 @@ def compact(parts: list[dict[str, Any]], limit: int = 3) -> RenderableType:
     for p in parts[:limit]:
         grid.add_row(
             Text(lead_text(p["points"]), STYLE[favours(p["points"])]),
-            Text.assemble(p["part"], (f" ±{p['weight']:g}", "dim")),
+            Text.assemble(tc(p["part"]), (f" ±{p['weight']:g}", "dim")),
         )
-    return Group(grid, Text.assemble(("s", "bold"), (f": all {len(parts)} parts", "dim")))
+    more = _(": all {n} parts").format(n=len(parts))
+    return Group(grid, Text.assemble(("s", "bold"), (more, "dim")))
 
 
 class ScorePanel(Static):

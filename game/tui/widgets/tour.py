@@ -9,28 +9,36 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widgets import Static
 
+from game.i18n import N_, _
+
 
 @dataclass(frozen=True)
 class Step:
     target: str  # the id of the widget the step points at (lit while the step shows)
-    text: str
+    text: str  # English, marked for translation (N_): shown as _(text)
 
 
 STEPS = (
     Step(
         "meters",
-        "The meters: where the race stands. Tab to them, ↑/↓ to read why one moved, g for its "
-        "chart. The score is in the title bar.",
+        N_(
+            "The meters: where the race stands. Tab to them, ↑/↓ to read why one moved, g for its "
+            "chart. The score is in the title bar."
+        ),
     ),
     Step(
         "moves",
-        "Your moves: highlight one and the preview below shows its likely effect against "
-        "holding, the score first. Enter adds it to your plan, above.",
+        N_(
+            "Your moves: highlight one and the preview below shows its likely effect against "
+            "holding, the score first. Enter adds it to your plan, above."
+        ),
     ),
     Step(
         "plan",
-        "Plan ready? Press e to end the quarter. The report shows what both sides did and why "
-        "each meter moved.",
+        N_(
+            "Plan ready? Press e to end the quarter. The report shows what both sides did and why "
+            "each meter moved."
+        ),
     ),
 )
 
@@ -44,9 +52,12 @@ class Tour(Static):
         s = STEPS[self.step]
         self.update(
             Text.assemble(
-                (f"Tour {self.step + 1}/{len(STEPS)} ", "bold"),
-                ("(n: next, x: end) ", "dim"),
-                s.text,
+                (
+                    _("Tour {step}/{steps}").format(step=self.step + 1, steps=len(STEPS)) + " ",
+                    "bold",
+                ),
+                (_("(n: next, x: end)") + " ", "dim"),
+                _(s.text),
             )
         )
 
