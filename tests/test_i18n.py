@@ -13,7 +13,9 @@ from game.i18n_extract import build, po_path, read_catalog, untranslated
 
 PLACEHOLDER = re.compile(r"\{[a-z_0-9]*\}")
 # Rich/Textual markup tags (a literal "[covert]" in prose is not one)
-MARKUP = re.compile(r"\[/?(?:b|i|u|s|bold|dim|italic|reverse|underline|strike|\$[a-z-]+|@[^\]]*)?\]")
+MARKUP = re.compile(
+    r"\[/?(?:b|i|u|s|bold|dim|italic|reverse|underline|strike|\$[a-z-]+|@[^\]]*)?\]"
+)
 
 
 @pytest.fixture(autouse=True)
