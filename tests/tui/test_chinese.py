@@ -3,6 +3,7 @@ names (Nvidia's chips, RASA, CUDA …), the layout holding at 80×24 and 120×40
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import pytest
@@ -125,3 +126,46 @@ def test_a_full_game_plays_in_chinese_at_80_by_24(tmp_path, cheap_forecasts, chi
     drive(play, s, size=(80, 24))
     assert s.over
     assert not leaks, f"English left in a Chinese game: {leaks}"
+
+
+def test_the_new_game_screen_switches_language_and_remembers_it(tmp_path, monkeypatch):
+    """The language button (or t) redraws the form in Chinese with every choice kept, saves the
+    choice in the player's settings, and switches back."""
+    from textual.widgets import Input, OptionList
+
+    from game.tui import prefs
+    from game.tui.app import G2App
+    from game.tui.screens.newgame import NewGameScreen
+
+    monkeypatch.setenv("G2_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setattr(NewGameScreen, "ENGINE_DELAY", 0)
+    app = G2App(save_dir=tmp_path)
+    seen = {}
+
+    async def main():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            screen = app.screen
+            screen.query_one("#side", OptionList).highlighted = 1  # China
+            await pilot.pause()
+            screen.query_one("#seed", Input).value = "42"
+            seen["en"] = screen_text(app)
+            await pilot.click("#lang")
+            await settle(app, pilot)
+            seen["zh"] = screen_text(app)
+            seen["kept"] = (screen.side, screen.query_one("#seed", Input).value)
+            seen["saved"] = prefs.get("lang")
+            await pilot.press("t")
+            await settle(app, pilot)
+            seen["back"] = screen_text(app)
+
+    try:
+        asyncio.run(main())
+    finally:
+        i18n.set_language("en")
+    assert "中文" in seen["en"] and "Your side" in seen["en"]
+    assert "English" in seen["zh"] and not english_on(seen["zh"].replace("English", ""))
+    assert seen["kept"] == ("china", "42") and seen["saved"] == "zh"
+    assert "Your side" in seen["back"] and not re.search(
+        r"[\u4e00-\u9fff]{2}", seen["back"].replace("中文", "")
+    )

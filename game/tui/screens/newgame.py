@@ -7,6 +7,7 @@ first paint (NewGameScreen.ENGINE_DELAY), to add who leads each scenario at its 
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ from game.engine.data import (
     scenario_docs,
 )
 from game.engine.yamlsrc import DataError, Doc
-from game.i18n import N_, _, language, ngettext, tc
+from game.i18n import N_, _, language, ngettext, set_language, tc
 from game.tui.defaults import HOTSEAT, SAVE_DIR
 from game.tui.widgets.footer import G2Footer
 
@@ -59,6 +60,14 @@ CHOSEN = "▶ "  # marks each list's choice: the highlight's colour is lost in a
 def seed_range() -> str:
     """What a seed may be, in the current language: 'a whole number from 0 to 18,446,…'."""
     return _("a whole number from {low} to {high}").format(low=0, high=f"{SEED_MAX:,}")
+
+
+BUTTON_NAMES = {"en": "English", "zh": "中文"}  # each language named in its own words
+
+
+def other_language() -> str:
+    """The language the new-game screen's language button switches to."""
+    return "en" if language() == "zh" else "zh"
 
 
 def _seed_ok(text: str) -> bool:
@@ -304,6 +313,7 @@ class NewGameScreen(Screen[NewGameChoice | Path]):
         Binding("enter,s", "start", N_("Start"), key_display="enter/s"),
         Binding("l", "load", N_("Load game")),
         Binding("f1,question_mark", "help", N_("Help"), key_display="?"),
+        Binding("t", "toggle_language", N_("中文 / English"), show=False),
         Binding("q", "quit", N_("Quit")),
     ]
     AUTO_FOCUS = "#side"
@@ -359,6 +369,10 @@ class NewGameScreen(Screen[NewGameChoice | Path]):
             yield Button(_("Start"), id="start", variant="primary")
             yield Button(_("Load game"), id="load")
             yield Button(_("Help"), id="help")
+            # the other language, named in its own words: "中文" in English, "English" in Chinese
+            yield Button(
+                BUTTON_NAMES[other_language()], id="lang", tooltip=_("Switch language (t)")
+            )
             yield Button(_("Quit"), id="quit", variant="error")
         yield G2Footer()
 
@@ -507,7 +521,10 @@ class NewGameScreen(Screen[NewGameChoice | Path]):
         self.action_start()
 
     @on(Button.Pressed)
-    def _button(self, event: Button.Pressed) -> None:
+    async def _button(self, event: Button.Pressed) -> None:
+        if event.button.id == "lang":
+            await self.action_toggle_language()
+            return
         actions = {
             "start": self.action_start,
             "load": self.action_load,
@@ -548,6 +565,33 @@ class NewGameScreen(Screen[NewGameChoice | Path]):
 
     def action_quit(self) -> None:
         self.app.exit()
+
+    async def action_toggle_language(self) -> None:
+        """Switch English <-> Chinese, remember it (the player's settings), and redraw the form
+        in the new language with every choice kept."""
+        from game.tui import prefs
+
+        kept = {sel: self._picked(sel) for sel in ("#side", "#scenario", "#opponent")}
+        seed = self.query_one("#seed", Input).value
+        lang = set_language(other_language())
+        problem = prefs.set("lang", lang)
+        if problem:
+            self.notify(problem, severity="warning", markup=False)
+        retitle = getattr(self.app, "retitle", None)
+        if retitle is not None:
+            retitle()
+        self._opponents_for = "us"
+        await self.recompose()
+        for sel in ("#side", "#scenario"):
+            ol = self.query_one(sel, OptionList)
+            with contextlib.suppress(OptionDoesNotExist):
+                ol.highlighted = ol.get_option_index(kept[sel])
+        self._side_changed()
+        self._select_opponent(kept["#opponent"] or default_opponent(self.side))
+        self.query_one("#seed", Input).value = seed
+        self._show_briefing()
+        self.on_resize()
+        self.query_one("#lang", Button).focus()
 
 
 __all__ = [
