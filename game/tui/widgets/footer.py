@@ -6,7 +6,10 @@ from textual.app import ComposeResult
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-from game.i18n import _
+from game.i18n import N_, _
+
+# Textual's own keys that the footer shows (their descriptions are Textual's, in English)
+TEXTUAL_KEYS = (N_("palette"),)
 
 
 class G2Footer(Footer):
