@@ -1243,10 +1243,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for add in (_add_sim, _add_analysis, _add_sweep, _add_listings, _add_derive, _add_play):
         add(sub)
+    _add_classroom(sub)
     for command in sub.choices.values():  # `g2 play --lang zh` as well as `g2 --lang zh play`
         _add_lang(command, default=argparse.SUPPRESS)
         command.formatter_class = _HelpFormatter
     return p
+
+
+def _add_classroom(sub) -> None:
+    """The teacher's commands: briefing cards (game.analysis.brief)."""
+    from game.analysis.brief import add_brief_parser
+
+    add_brief_parser(sub)
 
 
 def main(argv: list[str] | None = None) -> int:

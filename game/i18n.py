@@ -141,6 +141,20 @@ def missing(text: str, domain: str = "content") -> bool:
     return not getattr(catalog(_lang, domain), "_catalog", {}).get(text.strip())
 
 
+def score_text(points: float, short: bool = False, side: str | None = None) -> str:
+    """US-positive score points labelled with the side they favour, in the current language:
+    'US +3.6' / 'China +1.3' ('CN +1.3' when `short`) / 'even 0.0'; 美国 +3.6 / 中国 +1.3 in
+    Chinese. `side` is the side they favour ('us', 'china' or None for even), as the engine's
+    `favours` says (passed in: this module knows nothing of the engine)."""
+    if not side:
+        return _("even {points}").format(points="0.0")
+    if short:
+        name = _("CN") if side == "china" else _("US")
+    else:
+        name = _("China") if side == "china" else _("US")
+    return f"{name} +{abs(points):.1f}"
+
+
 def compact(x: float, digits: int = 1) -> str:
     """A large number as its readers write it: '1.8M' / '277K' in English, '180万' / '27.7万'
     / '800亿' in Chinese (Babel's compact formats)."""

@@ -58,6 +58,15 @@ TEXT_KEYS = frozenset(
 )
 # data files whose text is not shown to players (calibration targets, design targets, plans)
 SKIP_DATA = ("calibration.yaml", "design.yaml", "plans/")
+# where the interface's strings are (under game/): the front ends and the reports they print
+MESSAGE_SOURCES = (
+    "tui",
+    "cli.py",
+    "ai/forecast.py",
+    "analysis/brief.py",
+    "analysis/debrief.py",
+    "analysis/classview.py",
+)
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 HEADER = "Translations of G2, the US-China AI compute race game"
 
@@ -114,6 +123,19 @@ def yaml_messages() -> Iterator[tuple[str, str, int, str]]:
         with open(path, "rb") as fp:
             for line, _f, msg, comments in extract_yaml(fp, None, None, {}):
                 yield msg, f"data/{rel}", line, comments[0]
+
+
+def seed_messages() -> Iterator[tuple[str, str, int, str]]:
+    """The source register's words players read: what each figure measures (the help screen's
+    sources) and each document as the advisors cite it (game.engine.data.figure_text)."""
+    from game.engine.data import _seed_figures, figure_text, seed_documents
+
+    for fid, fig in _seed_figures().items():
+        what = str(fig.get("measures") or "").strip()
+        if what:
+            yield what, f"seeds ({fid})", 0, "measures"
+    for did in seed_documents():
+        yield figure_text(None, did), f"seeds ({did})", 0, "document as cited"
 
 
 def persona_messages() -> Iterator[tuple[str, str, int, str]]:
@@ -195,7 +217,7 @@ def engine_messages(seeds: int = 1) -> Iterator[tuple[str, str, int, str]]:
 
 def content_template(seeds: int = 1) -> Catalog:
     cat = Catalog(domain="content", project="G2", header_comment=f"# {HEADER}: game content.")
-    for source in (yaml_messages(), persona_messages(), engine_messages(seeds)):
+    for source in (yaml_messages(), seed_messages(), persona_messages(), engine_messages(seeds)):
         for text, path, line, field in source:
             cat.add(text, locations=[(path, line)], auto_comments=[field])
     for m in cat:  # "30% of" is prose, not a %-format: G2 formats with {names}
@@ -206,8 +228,10 @@ def content_template(seeds: int = 1) -> Catalog:
 def messages_template() -> Catalog:
     cat = Catalog(domain="messages", project="G2", header_comment=f"# {HEADER}: the interface.")
     method_map = [("**.py", "python")]
-    for sub in ("tui", "cli.py"):
+    for sub in MESSAGE_SOURCES:
         base = PACKAGE / sub
+        if not base.exists():
+            continue
         found = (
             extract_from_dir(str(base), method_map, keywords=KEYWORDS)
             if base.is_dir()

@@ -11,10 +11,11 @@ from game.ai.base import agent_policy, agent_rng, move_strings, observe, sanitiz
 from game.ai.personas import PERSONAS, Mixture
 from game.ai.registry import make_agent
 from game.ai.rollout import TiledRng, fork, rollout
-from game.engine.api import Game, lead_text
+from game.engine.api import Game, favours
 from game.engine.batch import Batch
 from game.engine.data import Meter, figure_text, other_side, quarter_name, score_sign
 from game.engine.runner import run
+from game.i18n import _, ngettext, score_text, tc
 
 PREVIEW_GAMES = 200
 PREVIEW_QUARTERS = 4
@@ -163,10 +164,10 @@ ADVISOR_TRIES = 3  # an advisor forecasts up to this many of its wants, looking 
 
 def _gap_text(gap: float) -> str:
     if gap > 0.05:
-        return f"widens the US lead by {gap:.1f} months"
+        return _("widens the US lead by {months} months").format(months=f"{gap:.1f}")
     if gap < -0.05:
-        return f"narrows it by {-gap:.1f} months"
-    return "barely moves the capability gap"
+        return _("narrows it by {months} months").format(months=f"{-gap:.1f}")
+    return _("barely moves the capability gap")
 
 
 def advisors(game: Game, side: str) -> list[Advice]:
@@ -185,7 +186,7 @@ def advisors(game: Game, side: str) -> list[Advice]:
         row = sanitize(obs, persona.act(obs, np.random.default_rng(0)))[0]
         moves = move_strings(game.data, row)
         if not moves:
-            out.append(Advice(key, cls.title, None, "Hold: nothing on my list pays now."))
+            out.append(Advice(key, cls.title, None, _("Hold: nothing on my list pays now.")))
             continue
         tried = []
         for move in moves[:ADVISOR_TRIES]:
@@ -196,24 +197,33 @@ def advisors(game: Game, side: str) -> list[Advice]:
             if score >= 0:
                 break
         move, gap, score = next((t for t in tried if t[2] >= 0), tried[0])
-        reason = (
-            f"{cls.description} Forecast over a year against holding: {_gap_text(gap)}; "
-            f"the score moves {lead_text(score * sign)}."
+        reason = _(
+            "{description} Forecast over a year against holding: {gap}; the score moves {score}."
+        ).format(
+            description=tc(cls.description),
+            gap=_gap_text(gap),
+            score=score_text(score * sign, side=favours(score * sign)),
         )
         if score < 0:
-            why = "; ".join(figure_text(game.data, f) for f in cls.speaks_for)
-            why = why or "my reading of the documents"
+            why = _("; ").join(tc(figure_text(game.data, f)) for f in cls.speaks_for)
+            why = why or _("my reading of the documents")
             others = len(tried) - 1
-            also = (
-                f", as did the other {others} move{'s' if others > 1 else ''} I weighed"
-                if others
-                else ""
-            )
-            reason += (
-                f" It loses points this year{also}; "
-                f"I still advise it: it is the case the documents I speak for make ({why}), "
-                "and it pays beyond the forecast's year if at all."
-            )
+            if others:
+                text = ngettext(
+                    "It loses points this year, as did the other {n} move I weighed; I still "
+                    "advise it: it is the case the documents I speak for make ({why}), and it "
+                    "pays beyond the forecast's year if at all.",
+                    "It loses points this year, as did the other {n} moves I weighed; I still "
+                    "advise it: it is the case the documents I speak for make ({why}), and it "
+                    "pays beyond the forecast's year if at all.",
+                    others,
+                )
+            else:
+                text = _(
+                    "It loses points this year; I still advise it: it is the case the documents "
+                    "I speak for make ({why}), and it pays beyond the forecast's year if at all."
+                )
+            reason += " " + text.format(n=others, why=why)
         out.append(Advice(key, cls.title, move, reason))
     return out
 

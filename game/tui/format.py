@@ -77,15 +77,9 @@ def score(points: float, short: bool = False) -> str:
     """Score points labelled with the side they favour: 'US +3.6', 'China +1.3' ('CN +1.3' when
     `short`, for table cells), 'even 0.0'. The score is US-positive; this is its one convention."""
     from game.engine.api import favours
+    from game.i18n import score_text
 
-    side = favours(points)
-    if not side:
-        return _("even {points}").format(points="0.0")
-    if short:
-        name = _("CN") if side == "china" else _("US")
-    else:
-        name = _("China") if side == "china" else _("US")
-    return f"{name} +{abs(points):.1f}"
+    return score_text(points, short, favours(points))
 
 
 def score_change(points: float, short: bool = False) -> str:
