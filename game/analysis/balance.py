@@ -303,11 +303,15 @@ def starting_stances(gd: GameData, scenario: str) -> set[str]:
     return out
 
 
-def side_moves(gd: GameData, side: str, skip: Iterable[str] = ()) -> list[str]:
-    """Every move string of `side` (each option of a stance move), minus `skip`."""
+def side_moves(
+    gd: GameData, side: str, skip: Iterable[str] = (), scenario: str | None = None
+) -> list[str]:
+    """Every move string of `side` (each option of a stance move), minus `skip` and, with
+    `scenario`, minus the moves that scenario leaves out (its `moves:` lists)."""
     out = []
+    sc = gd.scenarios[scenario] if scenario is not None else None
     for m in gd.moves:
-        if m.side != side:
+        if m.side != side or (sc is not None and not sc.allows(m)):
             continue
         texts = [f"{m.id}:{o.name}" for o in m.options] if m.has_options else [m.id]
         out += [t for t in texts if t not in skip]
@@ -329,8 +333,11 @@ def move_values(gd, scenario, side, n, seed, progress=None) -> dict:
     base_tr = play_side(gd, scenario, side, Hold(side), mix(other_side(side)), n, seed)
     base = outcome(base_tr, side)
     rows = []
-    arms = [(t, False) for t in side_moves(gd, side, starting_stances(gd, scenario))]
-    arms += [(m.id, True) for m in gd.moves if m.side == side and not m.has_options]
+    sc = gd.scenarios[scenario]
+    arms = [(t, False) for t in side_moves(gd, side, starting_stances(gd, scenario), scenario)]
+    arms += [
+        (m.id, True) for m in gd.moves if m.side == side and not m.has_options and sc.allows(m)
+    ]
     for i, (text, once) in enumerate(arms):
         if progress:
             progress(f"{scenario}: {side} move values {i + 1}/{len(arms)} ({text})")
@@ -525,7 +532,7 @@ def plan_search(gd, scenario, side, best_persona: str, design: Design, n, seed, 
     cfg = design.run
     scale = n / cfg["games"]
     rng = np.random.default_rng([seed, 7, SIDES.index(side)])
-    cands = side_moves(gd, side, starting_stances(gd, scenario))
+    cands = side_moves(gd, side, starting_stances(gd, scenario), scenario)
     plans = random_plans(cands, max(4, round(cfg["plans"] * scale)), rng)
     per = _mult3(round(cfg["screen_games"] * scale))
     if progress:

@@ -6,6 +6,7 @@ import contextlib
 import copy
 import hashlib
 import json
+import math
 import os
 import re
 import reprlib
@@ -22,20 +23,31 @@ from game.engine import model, observe, outlook, rules
 from game.engine.batch import Batch
 from game.engine.data import (
     DEFAULT_SCENARIO,
+    EFFECT_KEYS,
+    FACILITATOR_INJECT_KEYS,
+    HEADLINE_MAX,
+    ID_RE,
     SEED_MAX,
     SIDES,
     GameData,
+    Inject,
     capital_lever,
     load_data,
+    load_inject,
+    load_scenario_text,
     move_label,
     other_side,
     quarter_name,
 )
 from game.engine.plans import MoveError, parse_move
-from game.engine.rules import Budget, why_illegal
+from game.engine.rules import NOT_IN_SCENARIO, Budget, requirement_mask, why_illegal
+from game.engine.yamlsrc import MAX_BYTES as MAX_SCENARIO_BYTES
+from game.engine.yamlsrc import DataError, Doc
 
 SAVE_FORMAT = "g2-save"
-SAVE_SCHEMA = 1
+# 2: a turn may carry the facilitator's `injects`, and a save the `scenario_file` it was played on
+SAVE_SCHEMA = 2
+READ_SCHEMAS = (1, 2)  # the schemas load_game reads (older saves load as before)
 
 # Saves travel between players, so every save is read as hostile input (read_save, load_game).
 MAX_SAVE_BYTES = 2 * 1024 * 1024  # saves are 10-50 KB; room for rationales in the history later
@@ -44,6 +56,9 @@ MAX_MOVES = 200  # moves per side in one history entry
 MAX_DIGITS = 100  # characters in one JSON number (Python's own limit is 4300 digits, and slow)
 MAX_DIGEST = 128  # characters in a digest
 MAX_REASON = 300  # characters of the reason in a SaveError message (the path is kept whole)
+MAX_INJECTS = 20  # facilitator injects in one quarter
+MAX_EFFECTS = 50  # levers one inject may change (add, set and mul together)
+MAX_FILE_NAME = 255  # characters in the name of a scenario file a save embeds
 # a move as saves write it, 'id' or 'id:option' (the replay then checks it is a real one)
 MOVE_TEXT_RE = re.compile(r"[A-Za-z0-9_.:-]{1,140}")
 # Temporary files of atomic writes: a short fixed-length name whatever the save's name, so a long
@@ -55,6 +70,11 @@ STALE_TEMP_SECONDS = 300.0  # older temp files are left by a killed save; freshe
 
 class IllegalMove(ValueError):
     """A move that cannot be played now: wrong side, unknown, bad option, unaffordable, or not allowed."""
+
+
+class InjectError(IllegalMove):
+    """A facilitator's inject that cannot be fired: malformed (an unknown event or lever, a value
+    out of range, no headline), or a catalogue event that cannot happen now. Nothing changes."""
 
 
 class SaveError(ValueError):
@@ -133,6 +153,7 @@ class Move:
     legal: bool = True
     reason: str = ""
     current_label: str | None = None  # `current` in words ("case-by-case review")
+    in_scenario: bool = True  # False: the scenario's `moves:` leave it out (never legal)
 
     def ids(self) -> list[str]:
         """The strings that play this move: ['rasa_push'] or ['h200_exports:deny', ...] (legal ones)."""
@@ -143,9 +164,26 @@ class Move:
 
 @dataclass
 class EventReport:
+    """Something that happened in a quarter: a catalogue event (its id), the scenario's scripted
+    news (id "inject", name "Scripted") or the facilitator's (id "facilitator", name
+    "Facilitator")."""
+
     id: str
     name: str
     headline: str
+
+
+@dataclass(frozen=True)
+class CatalogueEvent:
+    """A catalogue event (data/events.yaml) a facilitator may fire: its id, name, the headline it
+    would carry now, and whether it can happen now (`ready`; else `reason` says why not)."""
+
+    id: str
+    name: str
+    headline: str
+    ready: bool
+    reason: str = ""
+    once: bool = False
 
 
 @dataclass
@@ -226,6 +264,12 @@ class Game:
         """'us', 'china' or 'draw' once the game is over; None before."""
         return model.RESULT_NAMES[int(self._batch.state.result[0])]
 
+    @property
+    def win_margin(self) -> float:
+        """The score a side needs at the end to win: the scenario's `victory: {margin}`, else
+        params.yaml's win_margin."""
+        return self._batch.scenario.margin(self.data.params)
+
     def score_breakdown(self) -> list[dict[str, Any]]:
         """What the score is made of now, one dict per part in model.SCORE_TERMS order: `part` (its
         name), `points` (US-positive), `weight` (the most it can give either side), `measures`,
@@ -282,6 +326,9 @@ class Game:
                 )
             )
             costs = [o.cost for o in opts if o.legal] or [o.cost for o in opts]
+            in_scenario = self._batch.scenario.allows(m)
+            if not in_scenario:
+                reason = NOT_IN_SCENARIO
             out.append(
                 Move(
                     m.id,
@@ -297,6 +344,7 @@ class Game:
                     legal,
                     reason,
                     current_label,
+                    in_scenario,
                 )
             )
         return out
@@ -366,12 +414,24 @@ class Game:
                 chosen[side].append(f"{m.id}:{m.options[k].name}" if m.has_options else m.id)
         return choices, chosen
 
-    def play_turn(self, moves: dict[str, list[str]] | None = None) -> TurnResult:
-        """Both sides' moves for this quarter, resolved together. Illegal moves raise and change nothing."""
+    def play_turn(
+        self,
+        moves: dict[str, list[str]] | None = None,
+        injects: list[dict[str, Any]] | None = None,
+    ) -> TurnResult:
+        """Both sides' moves for this quarter, resolved together. Illegal moves raise and change nothing.
+
+        `injects`: the facilitator's news this quarter, each `{"event": id}` (a catalogue event of
+        data/events.yaml, fired whatever its chance; it must be able to happen now, see
+        `event_catalogue`) or `{"headline": text, "add"/"set"/"mul": {lever: number}}`. They apply
+        after the scenario's own injects, before the quarter resolves; they show in the result's
+        events and are recorded in the history (`injects`), so a save replays them. A bad inject
+        raises InjectError (an IllegalMove) and changes nothing."""
         choices, chosen = self._choices(moves or {})
+        extra, canon = self.parse_injects(injects)
         played_q = self._batch.state.q
         before = self.meters
-        _, fired, revealed, ledger = self._batch.step(choices)
+        _, fired, revealed, ledger = self._batch.step(choices, extra)
         after = self.meters
         gd = self.data
         covert = {
@@ -384,6 +444,7 @@ class Game:
             "china": chosen["china"],
             "events": [gd.events[i].id for i in np.flatnonzero(fired[0])],
             "hidden": {side: list(covert[side]) for side in SIDES},
+            "injects": canon,
         }
         newly: dict[str, list[str]] = {}
         for si, side in enumerate(SIDES):
@@ -410,10 +471,17 @@ class Game:
         for (m, c), lever in ledger.tags.items():
             tags.setdefault(m, {})[c] = lever
         hidden = {side: self.hidden_levers(side) for side in SIDES}
-        events = [self._event_report(i) for i in np.flatnonzero(fired[0])]
-        for inj in self._batch.scenario.injects:
-            if inj.quarter == played_q:
-                events.insert(0, EventReport("inject", "Scripted", inj.headline))
+        news = [
+            EventReport("inject", "Scripted", inj.headline)
+            for inj in self._batch.scenario.injects
+            if inj.quarter == played_q and inj.event is None
+        ]
+        news += [
+            EventReport("facilitator", "Facilitator", inj.headline)
+            for inj in extra
+            if inj.event is None
+        ]
+        events = news + [self._event_report(i) for i in np.flatnonzero(fired[0])]
         return TurnResult(
             quarter_name(played_q),
             chosen,
@@ -425,6 +493,99 @@ class Game:
             tags,
             hidden,
         )
+
+    # -- the facilitator
+    def parse_injects(
+        self, injects: list[dict[str, Any]] | None
+    ) -> tuple[tuple[Inject, ...], list[dict[str, Any]]]:
+        """Check the facilitator's injects for this quarter (see play_turn) without playing them:
+        returns them as the engine applies them and in the form the history records. Raises
+        InjectError naming the inject and the field."""
+        if injects is None:
+            return (), []
+        if not isinstance(injects, (list, tuple)):
+            raise InjectError(
+                "injects must be a list of {'event': id} or "
+                f"{{'headline': text, 'add'/'set'/'mul': {{lever: number}}}}, not {_brief(injects)}"
+            )
+        if len(injects) > MAX_INJECTS:
+            raise InjectError(f"at most {MAX_INJECTS} injects a quarter, not {len(injects)}")
+        gd, q = self.data, self._batch.state.q
+        out: list[Inject] = []
+        canon: list[dict[str, Any]] = []
+        for n, spec in enumerate(injects, 1):
+            try:
+                inj = load_inject(
+                    Doc("inject", spec, {}), spec, "inject", gd.levers, gd.events, quarter=q
+                )
+            except DataError as exc:
+                where = exc.field.removeprefix("inject").lstrip(".")
+                raise InjectError(
+                    f"inject {n}{f', {where}' if where else ''}: {exc.problem}"
+                ) from None
+            if inj.event is not None:
+                ev = gd.events[gd.event_index[inj.event]]
+                if any(o.event == inj.event for o in out):
+                    raise InjectError(f"inject {n}: {ev.name} ({ev.id}) is fired twice")
+                ready, why = self._can_fire(gd.event_index[inj.event])
+                if not ready:
+                    raise InjectError(f"inject {n}: {ev.name} ({ev.id}) cannot happen now: {why}")
+                canon.append({"event": inj.event})
+            else:
+                rec: dict[str, Any] = {"headline": inj.headline}
+                for kind in EFFECT_KEYS:
+                    block = getattr(inj.effects, kind)
+                    if block:
+                        rec[kind] = {name: float(v) for name, v in block}
+                canon.append(rec)
+            out.append(inj)
+        return tuple(out), canon
+
+    def _can_fire(self, i: int) -> tuple[bool, str]:
+        """May catalogue event i happen now (fired by an inject)? (ready, why not)."""
+        gd, st = self.data, self._batch.state
+        ev = gd.events[i]
+        if self.over:
+            return False, "the game is over"
+        if ev.once and st.fired[0, i]:
+            return False, "it has already happened in this game (it happens once)"
+        for r in ev.requires:
+            if not requirement_mask(st, (r,))[0]:
+                return False, self._requirement_words(r)
+        return True, ""
+
+    def _requirement_words(self, r) -> str:
+        """A requirement in words: its own reason, or the stage (or range) of the lever it needs
+        and where the lever stands now."""
+        if r.reason != f"needs {r.lever} in [{r.lo:g}, {r.hi:g}]":
+            return r.reason
+        L = self.data.levers[r.lever]
+        now = float(self._batch.state.lev[r.lever][0])
+        if L.options:
+            lo = max(int(np.ceil(r.lo - 1e-9)), 0)
+            hi = min(int(np.floor(r.hi + 1e-9)), len(L.options) - 1)
+            want = " or ".join(f"“{L.option_words(k)}”" for k in range(lo, hi + 1))
+            return f"needs {L.name} at {want} (now “{L.option_words(int(round(now)))}”)"
+        if r.lo <= -1e17:
+            return f"needs {L.name} at most {r.hi:g} (now {now:.3g})"
+        if r.hi >= 1e17:
+            return f"needs {L.name} at least {r.lo:g} (now {now:.3g})"
+        return f"needs {L.name} between {r.lo:g} and {r.hi:g} (now {now:.3g})"
+
+    def event_catalogue(self) -> list[CatalogueEvent]:
+        """Every catalogue event a facilitator may fire (`play_turn(..., injects=[{"event": id}])`),
+        in data/events.yaml's order: id, name, the headline it would carry now, and whether it can
+        happen now (`ready`; `reason` says why not: a stage not reached, a once-event that has
+        happened)."""
+        out = []
+        for i, ev in enumerate(self.data.events):
+            ready, why = self._can_fire(i)
+            out.append(CatalogueEvent(ev.id, ev.name, self.event_headline(i), ready, why, ev.once))
+        return out
+
+    def event_ids(self) -> list[str]:
+        """The ids of the catalogue events (data/events.yaml), in order."""
+        return [ev.id for ev in self.data.events]
 
     def _event_report(self, i: int) -> EventReport:
         """Event i's report for the quarter just played (recorded last in the history): its
@@ -462,6 +623,7 @@ class Game:
                     other: visible,
                     "hidden_moves": len(hidden),
                     "events": list(rec["events"]),
+                    "injects": copy.deepcopy(rec.get("injects", [])),
                 }
             )
         return {
@@ -535,18 +697,33 @@ class Game:
 
     # -- saving
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """The save: the seed, the scenario (with its file's YAML when it came from outside
+        data/), the moves and the facilitator's injects of every quarter, and digests."""
+        history = []
+        for r in self.history:
+            rec = {"quarter": r["quarter"], "us": r["us"], "china": r["china"]}
+            if r.get("injects"):
+                rec["injects"] = copy.deepcopy(r["injects"])
+            history.append(rec)
+        body: dict[str, Any] = {
             "format": SAVE_FORMAT,
             "schema": SAVE_SCHEMA,
             "seed": self.seed,
             "scenario": self.scenario,
+        }
+        sc = self._batch.scenario
+        if sc.text:  # a scenario file from outside data/: the save carries it
+            body["scenario_file"] = {
+                "name": one_line(Path(sc.path).name or "scenario.yaml", MAX_FILE_NAME),
+                "text": sc.text,
+            }
+        body |= {
             "data_digest": self.data.digest,
             "quarter": self.quarter,
-            "history": [
-                {"quarter": r["quarter"], "us": r["us"], "china": r["china"]} for r in self.history
-            ],
+            "history": history,
             "digest": self.digest(),
         }
+        return body
 
     def save(self, path: str | Path, extra: dict[str, Any] | None = None) -> Path:
         """Write the game atomically (a temp file `.g2-XXXXXXXX.tmp` beside it, then a rename), after
@@ -647,9 +824,13 @@ def clean_stale_temps(
     return removed
 
 
-def new_game(scenario: str = DEFAULT_SCENARIO, seed: int | None = None) -> Game:
-    """Start a game of `scenario` (see `g2 scenarios`); the same seed and moves replay bit for bit."""
-    return Game(scenario, seed)
+def new_game(
+    scenario: str = DEFAULT_SCENARIO, seed: int | None = None, data: GameData | None = None
+) -> Game:
+    """Start a game of `scenario` (see `g2 scenarios`; with `data` from
+    game.engine.data.load_scenario_file, a scenario file's id); the same seed and moves replay
+    bit for bit."""
+    return Game(scenario, seed, data)
 
 
 _REPR = reprlib.Repr()
@@ -774,9 +955,11 @@ def _check(p: Path, body: Any) -> dict[str, Any]:
     if not isinstance(body, dict) or body.get("format") != SAVE_FORMAT:
         raise SaveError("not a G2 save file", path=p)
     schema = body.get("schema")
-    if type(schema) is not int or schema != SAVE_SCHEMA:
+    if type(schema) is not int or schema not in READ_SCHEMAS:
         raise SaveError(
-            f"save schema {_brief(schema)} is not supported (this G2 reads {SAVE_SCHEMA})", path=p
+            f"save schema {_brief(schema)} is not supported (this G2 reads "
+            f"{' and '.join(map(str, READ_SCHEMAS))})",
+            path=p,
         )
     field_(
         "seed",
@@ -784,12 +967,28 @@ def _check(p: Path, body: Any) -> dict[str, Any]:
         f"a whole number from 0 to {SEED_MAX}",
     )
     field_("scenario", lambda v: isinstance(v, str), "a scenario id")
-    scenarios = load_data().scenarios
-    if body["scenario"] not in scenarios:
-        raise SaveError(
-            f"unknown scenario {_brief(body['scenario'])}; known: {', '.join(sorted(scenarios))}",
-            path=p,
+    if "scenario_file" in body:  # played on a scenario file: the save carries its YAML
+        field_("scenario", lambda v: _is_text(v, ID_RE, 64), "a scenario id")
+        field_(
+            "scenario_file",
+            lambda v: (
+                isinstance(v, dict)
+                and set(v) == {"name", "text"}
+                and _is_text(v["name"], None, MAX_FILE_NAME)
+                and isinstance(v["text"], str)
+                and len(v["text"]) <= MAX_SCENARIO_BYTES
+            ),
+            f"{{name, text}}: the scenario file's name and its YAML (at most "
+            f"{MAX_SCENARIO_BYTES} characters)",
         )
+    else:
+        scenarios = load_data().scenarios
+        if body["scenario"] not in scenarios:
+            raise SaveError(
+                f"unknown scenario {_brief(body['scenario'])}; known: "
+                f"{', '.join(sorted(scenarios))}",
+                path=p,
+            )
     field_("quarter", lambda v: _is_text(v, None, 16), "a quarter like '2025Q1'")
     field_(
         "history",
@@ -810,10 +1009,54 @@ def _check(p: Path, body: Any) -> dict[str, Any]:
             for j, m in enumerate(moves):
                 if not _is_text(m, MOVE_TEXT_RE, 140):
                     raise bad(f"history[{i}].{side}[{j}] is not a move: {_brief(m)}")
+        if "injects" in rec:
+            injects = rec["injects"]
+            if not isinstance(injects, list) or len(injects) > MAX_INJECTS:
+                raise bad(
+                    f"history[{i}].injects is not a list of at most {MAX_INJECTS} injects: "
+                    f"{_brief(injects)}"
+                )
+            for k, spec in enumerate(injects):
+                problem = _inject_problem(spec)
+                if problem:
+                    raise bad(f"history[{i}].injects[{k}] {problem}")
     field_("digest", lambda v: _is_text(v, None, MAX_DIGEST), "a digest")
     field_("data_digest", lambda v: _is_text(v, None, MAX_DIGEST), "a digest", optional=True)
     field_("extra", lambda v: isinstance(v, dict), "an object", optional=True)
     return body
+
+
+def _inject_problem(spec: Any) -> str:
+    """What is wrong with the shape of a saved facilitator inject ('' when nothing): `{"event":
+    id}` or `{"headline": text, "add"/"set"/"mul": {lever: number}}` (the replay checks the ids)."""
+    if not isinstance(spec, dict) or not spec:
+        return f"is not an inject: {_brief(spec)}"
+    for key in spec:
+        if key not in FACILITATOR_INJECT_KEYS:
+            return f"has an unknown field {_brief(key)}"
+    if "event" in spec:
+        if len(spec) != 1 or not _is_text(spec["event"], ID_RE, 64):
+            return f"is not an event inject {{'event': id}}: {_brief(spec)}"
+        return ""
+    if not _is_text(spec.get("headline"), None, HEADLINE_MAX):
+        return f"has no headline of one line: {_brief(spec.get('headline'))}"
+    count = 0
+    for kind in EFFECT_KEYS:
+        if kind not in spec:
+            continue
+        block = spec[kind]
+        if not isinstance(block, dict):
+            return f"{kind} is not a mapping of lever: number: {_brief(block)}"
+        count += len(block)
+        if count > MAX_EFFECTS:
+            return f"changes more than {MAX_EFFECTS} levers"
+        for name, val in block.items():
+            if not _is_text(name, ID_RE, 64):
+                return f"{kind} names no lever: {_brief(name)}"
+            number = type(val) in (int, float) and math.isfinite(val)
+            if not number and not (kind == "set" and _is_text(val, ID_RE, 64)):
+                return f"{kind}.{name} is not a number: {_brief(val)}"
+    return ""
 
 
 def read_save(path: str | Path) -> dict[str, Any]:
@@ -829,13 +1072,26 @@ def load_game(path: str | Path, body: dict[str, Any] | None = None) -> Game:
     what read_save(path) returned, to read the file once (it is checked again). Raises SaveError."""
     p = Path(path)
     body = read_save(p) if body is None else _check(p, body)
+    gd = None
+    sf = body.get("scenario_file")
+    if sf is not None:  # the scenario file it was played on, checked as any file is
+        try:
+            gd, sid = load_scenario_text(sf["text"], sf["name"])
+        except DataError as exc:
+            raise SaveError(f"the scenario file in the save does not load: {exc}", path=p) from None
+        if sid != body["scenario"]:
+            raise SaveError(
+                f"the save is of scenario {_brief(body['scenario'])} but the scenario file it "
+                f"carries is {sid!r} (the file was altered)",
+                path=p,
+            )
     try:
-        g = Game(body["scenario"], body["seed"])
+        g = Game(body["scenario"], body["seed"], gd)
     except (KeyError, ValueError) as exc:
         raise SaveError(str(exc), path=p) from None
     for i, rec in enumerate(body["history"]):
         try:
-            r = g.play_turn({"us": rec["us"], "china": rec["china"]})
+            r = g.play_turn({"us": rec["us"], "china": rec["china"]}, rec.get("injects"))
         except (ValueError, RuntimeError) as exc:  # IllegalMove is a ValueError
             raise SaveError(
                 f"history[{i}] ({rec['quarter']}) does not replay: {exc}", path=p

@@ -7,7 +7,7 @@ import copy
 import numpy as np
 
 from game.engine import model
-from game.engine.data import DEFAULT_SCENARIO, GameData, Scenario, load_data
+from game.engine.data import DEFAULT_SCENARIO, GameData, Inject, Scenario, load_data
 from game.engine.dice import WORLD, Dice
 
 
@@ -59,11 +59,12 @@ class Batch:
     def done(self) -> bool:
         return bool(self.state.over.all())
 
-    def step(self, choices: np.ndarray):
-        """Advance one quarter. `choices` is (n, n_moves) option indices, -1 = not chosen."""
+    def step(self, choices: np.ndarray, injects: tuple[Inject, ...] = ()):
+        """Advance one quarter. `choices` is (n, n_moves) option indices, -1 = not chosen;
+        `injects` are the facilitator's for this quarter (game.engine.data.load_inject)."""
         if self.state.q > self.scenario.end:
             raise RuntimeError("the scenario has ended")
-        return model.step(self.data, self.scenario, self.state, choices, self.rng)
+        return model.step(self.data, self.scenario, self.state, choices, self.rng, injects)
 
     def no_moves(self) -> np.ndarray:
         return np.full((self.n, len(self.data.moves)), -1, dtype=np.int16)

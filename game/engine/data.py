@@ -7,7 +7,7 @@ import hashlib
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -29,7 +29,7 @@ from game.engine.domains import (
     STOCK,
     Domain,
 )
-from game.engine.yamlsrc import Doc, read
+from game.engine.yamlsrc import DataError, Doc, parse, read, read_text
 
 _PKG = Path(__file__).resolve().parents[1]
 QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
@@ -258,9 +258,31 @@ class EventDef:
 
 @dataclass(frozen=True)
 class Inject:
+    """Scripted news at `quarter`: a headline with effects on the levers, or (`event`) a catalogue
+    event of data/events.yaml fired that quarter with its own effects and headline (it still
+    needs its `requires:` to hold, and a `once:` event fires at most once a game). `facilitator`:
+    fired during play by the person running the game (Game.play_turn's `injects`), not by the
+    scenario."""
+
     quarter: int
     headline: str
     effects: Effects
+    event: str | None = None
+    facilitator: bool = False
+
+    @property
+    def label(self) -> str:
+        """What the ledger calls its effects: 'scripted: headline' or 'facilitator: headline'."""
+        return f"{'facilitator' if self.facilitator else 'scripted'}: {self.headline or 'inject'}"
+
+
+@dataclass(frozen=True)
+class Role:
+    """One side's briefing card in a scenario (`roles:`): what the side reads and its objectives,
+    in English (their other languages are in GameData.translations)."""
+
+    briefing: str = ""
+    objectives: tuple[str, ...] = ()
 
 
 STOCK_AGES = 24  # the vintage buckets (quarters old) the model keeps for each stock channel
@@ -304,10 +326,35 @@ class Scenario:
     ages: dict[str, tuple[float, ...]] = field(default_factory=dict)  # `by_age:` stocks
     derived_from: DerivedFrom | None = None
     overrides: dict[str, Override] = field(default_factory=dict)
+    # each side's briefing card (`roles:`), only the sides the file gives
+    roles: dict[str, Role] = field(default_factory=dict)
+    # the moves each side may play (`moves:`, by move id); None, or a side left out: all of them
+    allowed: dict[str, tuple[str, ...]] | None = None
+    # the score a side needs at the end to win (`victory: {margin: N}`); None: params' win_margin
+    win_margin: float | None = None
+    # the other languages of the scenario's text: {lang: {english: text}} (`{en: ..., zh: ...}`)
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    # the file's YAML when it came from outside data/ (load_scenario_file): a save embeds it
+    text: str = ""
+    description: str = ""  # a note about the file for other teachers (`description:`)
 
     @property
     def quarters(self) -> int:
         return self.end - self.start + 1
+
+    def allows(self, move: MoveDef) -> bool:
+        """May `move` be played in this scenario (its side's `moves:` list, when it has one)?"""
+        if self.allowed is None or move.side not in self.allowed:
+            return True
+        return move.id in self.allowed[move.side]
+
+    def role(self, side: str) -> Role:
+        """`side`'s briefing card (an empty Role when the scenario gives none)."""
+        return self.roles.get(side) or Role()
+
+    def margin(self, params: Mapping[str, Any]) -> float:
+        """The score a side needs at the end to win: `victory: {margin}` or params' win_margin."""
+        return float(self.win_margin if self.win_margin is not None else params["win_margin"])
 
     def stock_profile(self, channel: str) -> tuple[float, ...]:
         """The channel's starting B300e in each of the STOCK_AGES vintage buckets: its `by_age:`
@@ -334,7 +381,11 @@ class GameData:
     digest: str
     meters_path: str = ""
     move_index: Mapping[str, int] = field(init=False)
+    event_index: Mapping[str, int] = field(init=False)
     scalings: Mapping[str, tuple[Scaling, ...]] = field(init=False)
+    # the scenarios' text in other languages, {lang: {english: text}}, for the front ends'
+    # game.i18n.add_translations (built-in scenarios are translated in the content catalog)
+    translations: Mapping[str, Mapping[str, str]] = field(init=False)
     _memo: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -343,6 +394,14 @@ class GameData:
         object.__setattr__(
             self, "move_index", MappingProxyType({m.id: i for i, m in enumerate(self.moves)})
         )
+        object.__setattr__(
+            self, "event_index", MappingProxyType({e.id: i for i, e in enumerate(self.events)})
+        )
+        tr: dict[str, dict[str, str]] = {}
+        for sc in self.scenarios.values():
+            for lang, table in sc.translations.items():
+                tr.setdefault(lang, {}).update(table)
+        object.__setattr__(self, "translations", {k: dict(v) for k, v in tr.items()})
         object.__setattr__(self, "scalings", MappingProxyType(_scalings(self)))
         object.__setattr__(self, "_memo", {})
 
@@ -358,6 +417,10 @@ class GameData:
     def meters_in(self, view: str) -> list[str]:
         """The meters shown in `view` (one of METER_VIEWS), in catalogue order."""
         return [k for k, m in self.meters.items() if view in m.views]
+
+    def win_margin(self, scenario: str) -> float:
+        """The score a side needs at the end of `scenario` to win (its `victory:` or params')."""
+        return self.scenarios[scenario].margin(self.params)
 
 
 def move_label(gd: GameData, key: str) -> str:
@@ -1038,13 +1101,21 @@ STOCK_CHANNELS = ("us", "cn_legacy", "cn_import", "cn_domestic", "cn_grey")
 STATE_KEYS = tuple(STATE)
 SCENARIO_KEYS = (
     "id", "name", "briefing", "description", "start", "end", "stocks", "levers", "state",
-    "injects", "extends", "derived_from", "overrides", *SOURCE_KEYS,
+    "injects", "extends", "derived_from", "overrides", "moves", "roles", "victory", *SOURCE_KEYS,
 )  # fmt: skip
 STOCK_KEYS = ("b300e", "age_min", "age_max", "by_age", *SOURCE_KEYS)
-INJECT_KEYS = ("quarter", "headline", *EFFECT_KEYS)
+INJECT_KEYS = ("quarter", "headline", "event", *EFFECT_KEYS)
+FACILITATOR_INJECT_KEYS = ("event", "headline", *EFFECT_KEYS)  # Game.play_turn's `injects`
 DERIVED_KEYS = ("scenario", "us", "china", "at", "runs", "seed")
 OVERRIDE_KEYS = ("value", "reason")
+ROLE_KEYS = ("briefing", "objectives")
+VICTORY_KEYS = ("margin",)
+MARGIN = Domain(0.0, 100.0, above=True)  # the score a side needs at the end to win
 RUNS = Domain(1.0, 1e6, integer=True)  # games a derived scenario's values are the median of
+# the languages a scenario's text may come in (`name: {en: ..., zh: ...}`); English is required
+TEXT_LANGS = ("en", "zh")
+# the text fields of a scenario: `extends:` replaces them whole (their languages go together)
+TEXT_KEYS = ("name", "briefing", "description")
 
 
 def _stock(doc: Doc, spec: dict, w: str) -> tuple[tuple[float, int, int], tuple[float, ...] | None]:
@@ -1126,98 +1197,486 @@ def load_derived_from(doc: Doc, v: dict, start: int, sid: str) -> DerivedFrom | 
     return DerivedFrom(src, plans[0], plans[1], at, runs, seed)
 
 
-def load_overrides(doc: Doc, v: dict, levers: Mapping[str, Lever]) -> dict[str, Override]:
+class Collect:
+    """Where a loader's errors go: raised at once (`into` None, the default), or appended to `into`
+    so that one pass finds every independent error (game.analysis.authoring.validate_scenario).
+    `attempt(make, fallback)` runs one check and gives `fallback` when it fails and is collected."""
+
+    def __init__(self, into: list[DataError] | None = None):
+        self.into = into
+        self.count = 0
+
+    def report(self, err: DataError) -> None:
+        if self.into is None:
+            raise err
+        self.into.append(err)
+        self.count += 1
+
+    def attempt(self, make, fallback: Any = None) -> Any:
+        try:
+            return make()
+        except DataError as exc:
+            self.report(exc)
+            return fallback
+
+
+def _each_field(doc: Doc, obj: Any, where: str, allowed, what: str, c: Collect) -> dict | None:
+    """check_fields that reports every unknown key (each its own error) and goes on without them;
+    None when `obj` is not a mapping."""
+    if not isinstance(obj, dict):
+        c.report(doc.error(where, f"expected {what}, got {_show(obj)}"))
+        return None
+    for key in obj:
+        if key not in allowed:
+            c.report(
+                doc.error(
+                    subfield(where, key),
+                    f"unknown field{did_you_mean(key, allowed)} (known: {', '.join(allowed)})",
+                )
+            )
+    return obj
+
+
+def _nearest_lang(lang: Any) -> str:
+    """The language of TEXT_LANGS a mistaken key most likely means: 'cn', 'zh_CN', 'chinese' ->
+    'zh'; 'eng', 'en-US' -> 'en'; otherwise the closest spelling."""
+    key = str(lang).strip().lower().replace("-", "_")
+    if key.startswith(("zh", "cn", "chi", "man", "中", "汉")) or key in ("hans", "hant", "tw"):
+        return "zh"
+    if key.startswith(("en", "eng")) or key in ("us", "uk", "gb", "english"):
+        return "en"
+    return difflib.get_close_matches(key, TEXT_LANGS, n=1, cutoff=0.0)[0]
+
+
+def _plain_text(doc: Doc, val: Any, where: str) -> str:
+    if not isinstance(val, (str, int, float)) or isinstance(val, bool):
+        raise doc.error(where, f"expected text, got {_show(val)}")
+    return str(val)
+
+
+def lang_text(doc: Doc, val: Any, where: str, translations: dict) -> str:
+    """A text in one or more languages: a string (English) or `{en: ..., zh: ...}`. Returns the
+    English (what the engine stores); the other languages go into `translations[lang][english]`.
+    English is required; an unknown language key is an error naming the nearest valid one."""
+    if not isinstance(val, dict):
+        if isinstance(val, list) or val is None:
+            raise doc.error(where, f"expected text or {{en: ..., zh: ...}}, got {_show(val)}")
+        return _plain_text(doc, val, where)
+    for lang in val:
+        if lang not in TEXT_LANGS:
+            raise doc.error(
+                subfield(where, str(lang)),
+                f"unknown language {_show(lang)} (did you mean {_nearest_lang(lang)!r}?): a text "
+                f"is a string or {{{', '.join(f'{k}: ...' for k in TEXT_LANGS)}}}",
+            )
+    if "en" not in val:
+        raise doc.error(
+            subfield(where, "en"),
+            "missing: every text needs its English (`en:`), the game's own language; the other "
+            "languages translate it",
+        )
+    texts = {lang: _plain_text(doc, t, subfield(where, lang)) for lang, t in val.items()}
+    en = texts["en"]
+    if not en.strip():
+        raise doc.error(subfield(where, "en"), "empty: every text needs its English")
+    for lang, text in texts.items():
+        if lang != "en" and text.strip():
+            translations.setdefault(lang, {})[en.strip()] = text.strip()
+    return en
+
+
+def _ltext(
+    doc: Doc, obj: dict, key: str, where: str, translations: dict, default: str | None = None
+) -> str:
+    """A text field in one or more languages (required when `default` is None): see lang_text."""
+    if default is not None and obj.get(key) is None:
+        return default
+    return lang_text(doc, _need(doc, obj, key, where), subfield(where, key), translations)
+
+
+def _override(doc: Doc, name: Any, spec: Any, levers: Mapping[str, Lever]) -> Override:
+    w = f"overrides.{name}"
+    if name not in levers and name not in STATE:
+        known = [*levers, *STATE]
+        raise doc.error(w, f"unknown lever or state key {name!r}{did_you_mean(name, known)}")
+    check_fields(doc, spec, w, OVERRIDE_KEYS, "{value, reason}")
+    reason = spec.get("reason")
+    if not isinstance(reason, str) or not reason.strip():
+        raise doc.error(
+            f"{w}.reason",
+            f"{'missing' if reason is None else f'expected text, got {_show(reason)}'}: "
+            "an override says why the scenario sets this value",
+        )
+    val = _need(doc, spec, "value", w)
+    if name in levers:
+        return Override(_lever_value(doc, levers[name], val, f"{w}.value"), reason, True)
+    return Override(_num(doc, val, f"{w}.value", STATE[name]), reason, False)
+
+
+def load_overrides(
+    doc: Doc, v: dict, levers: Mapping[str, Lever], collect: Collect | None = None
+) -> dict[str, Override]:
     """`overrides: {name: {value, reason}}`: a lever (an option name or a number) or a key of
     `state:` the scenario sets on purpose, over the derived values; a reason is required."""
+    c = collect or Collect()
     block = v.get("overrides")
     if block is None:
         return {}
     if not isinstance(block, dict):
-        raise doc.error("overrides", "expected a mapping of lever or state key: {value, reason}")
+        c.report(
+            doc.error("overrides", "expected a mapping of lever or state key: {value, reason}")
+        )
+        return {}
     out = {}
     for name, spec in block.items():
-        w = f"overrides.{name}"
-        if name not in levers and name not in STATE:
-            known = [*levers, *STATE]
-            raise doc.error(w, f"unknown lever or state key {name!r}{did_you_mean(name, known)}")
-        check_fields(doc, spec, w, OVERRIDE_KEYS, "{value, reason}")
-        reason = spec.get("reason")
-        if not isinstance(reason, str) or not reason.strip():
-            raise doc.error(
-                f"{w}.reason",
-                f"{'missing' if reason is None else f'expected text, got {_show(reason)}'}: "
-                "an override says why the scenario sets this value",
-            )
-        val = _need(doc, spec, "value", w)
-        if name in levers:
-            out[name] = Override(_lever_value(doc, levers[name], val, f"{w}.value"), reason, True)
-        else:
-            out[name] = Override(_num(doc, val, f"{w}.value", STATE[name]), reason, False)
+        o = c.attempt(lambda name=name, spec=spec: _override(doc, name, spec, levers))
+        if o is not None:
+            out[name] = o
     return out
 
 
-def load_scenario(doc: Doc, levers: dict[str, Lever], figures: dict, scenarios=None) -> Scenario:
-    """A scenario from its (merged) document. `scenarios`, when given, are the ids a
-    `derived_from.scenario` may name."""
-    v = doc.value
-    check_fields(doc, v, "", SCENARIO_KEYS, "a scenario (id, name, start, end, stocks, ...)")
-    sid = _id(doc, v, "", (), "scenario")
-    # the starting levers and state are numbers too: they cite figures or say why
-    check_sources(doc, v, "", figures, required=True)
-    start = quarter_in(doc, _need(doc, v, "start", ""), "start")
-    end = quarter_in(doc, _need(doc, v, "end", ""), "end")
-    if end < start:
-        raise doc.error("end", "ends before it starts")
-    derived = load_derived_from(doc, v, start, sid)
-    if derived and scenarios is not None and derived.scenario not in scenarios:
-        raise doc.error(
-            "derived_from.scenario",
-            f"unknown scenario {derived.scenario!r}{did_you_mean(derived.scenario, scenarios)}",
+def _catalogue(moves, events) -> tuple[tuple[MoveDef, ...], tuple[EventDef, ...]]:
+    """The moves and events a scenario may name: the given ones, else the built-in data's."""
+    if moves is None or events is None:
+        gd = load_data()
+        moves = gd.moves if moves is None else moves
+        events = gd.events if events is None else events
+    return tuple(moves), tuple(events)
+
+
+def load_inject(
+    doc: Doc,
+    spec: Any,
+    w: str,
+    levers: Mapping[str, Lever],
+    events: tuple[EventDef, ...],
+    translations: dict | None = None,
+    *,
+    lo: int = 0,
+    hi: int = LAST_Q,
+    quarter: int | None = None,
+    collect: Collect | None = None,
+) -> Inject | None:
+    """One inject. In a scenario: `{quarter, headline, add/set/mul}` (the headline a text or
+    {en, zh}) or `{quarter, event}` (a catalogue event of data/events.yaml), the quarter inside
+    [lo, hi]. With `quarter` given it is the facilitator's, fired during play: no `quarter:`, and
+    a custom one needs a headline (one line of text). With `collect`, each of its problems is
+    reported there and the result is None when there was any."""
+    c = collect or Collect()
+    before = c.count
+    live = quarter is not None
+    if live:
+        keys, what = FACILITATOR_INJECT_KEYS, "an inject {event} or {headline, add/set/mul}"
+    else:
+        keys = INJECT_KEYS
+        what = "an inject {quarter, headline, add/set/mul} or {quarter, event}"
+    if _each_field(doc, spec, w, keys, what, c) is None:
+        return None
+    if quarter is None:
+        quarter = c.attempt(
+            lambda: quarter_in(doc, _need(doc, spec, "quarter", w), f"{w}.quarter", lo, hi), lo
         )
-    overrides = load_overrides(doc, v, levers)
-    stocks, ages = {}, {}
-    block = check_fields(doc, _need(doc, v, "stocks", "", dict), "stocks", STOCK_CHANNELS)
-    for ch in STOCK_CHANNELS:
+    if "event" in spec:
+        for key in ("headline", *EFFECT_KEYS):
+            if key in spec:
+                c.report(
+                    doc.error(
+                        f"{w}.{key}",
+                        "an `event` inject fires the catalogue event as data/events.yaml writes "
+                        "it: give `event`, or a headline with add/set/mul, not both",
+                    )
+                )
+        eid = spec["event"]
+        known = [e.id for e in events]
+        if not isinstance(eid, str) or eid not in known:
+            hint = did_you_mean(eid, known) if isinstance(eid, str) else ""
+            c.report(
+                doc.error(
+                    f"{w}.event", f"unknown event {_show(eid)}{hint} (the ids of data/events.yaml)"
+                )
+            )
+            return None
+        ev = events[known.index(eid)]
+        return Inject(quarter, ev.headline, Effects(), eid, live) if c.count == before else None
+    if live and "headline" not in spec:
+        c.report(doc.error(f"{w}.headline", "missing: the headline the players read (one line)"))
+        headline = ""
+    elif live:
+        headline = c.attempt(lambda: _headline(doc, spec["headline"], f"{w}.headline"), "")
+    else:
+        tr = {} if translations is None else translations
+        headline = c.attempt(lambda: _ltext(doc, spec, "headline", w, tr, ""), "")
+    effects = c.attempt(lambda: _effects(doc, spec, w, levers))
+    if c.count != before:
+        return None
+    return Inject(quarter, headline, effects, None, live)
+
+
+SIDE_ADJ = {"us": "a US", "china": "a Chinese"}
+
+
+def _allowed_move(
+    doc: Doc, mid: Any, w: str, side: str, moves: tuple[MoveDef, ...], seen: list[str]
+) -> str:
+    if not isinstance(mid, str):
+        raise doc.error(w, f"expected a move id, got {_show(mid)}")
+    by_id = {m.id: m for m in moves}
+    base, colon, _opt = mid.partition(":")
+    if colon and base in by_id:
+        raise doc.error(
+            w,
+            f"{mid!r} is an option: list the move {base!r} (its options are all allowed then)",
+        )
+    if mid not in by_id:
+        own = [m.id for m in moves if m.side == side]
+        hint = did_you_mean(mid, own) or did_you_mean(mid, by_id)
+        raise doc.error(w, f"unknown move {mid!r}{hint} (see `g2 moves --side {side}`)")
+    m = by_id[mid]
+    if m.side != side:
+        raise doc.error(w, f"{mid!r} is {SIDE_ADJ[m.side]} move: it cannot be in `moves.{side}`")
+    if mid in seen:
+        raise doc.error(w, f"{mid!r} is listed twice")
+    return mid
+
+
+def _allowed_moves(
+    doc: Doc, v: dict, moves: tuple[MoveDef, ...], c: Collect
+) -> dict[str, tuple[str, ...]] | None:
+    """`moves: {us: [...], china: [...]}`: the move ids each listed side may play (None: all)."""
+    block = v.get("moves")
+    if block is None:
+        return None
+    what = "a mapping of side: [move ids] ({us: [...], china: [...]})"
+    if _each_field(doc, block, "moves", SIDES, what, c) is None:
+        return None
+    out: dict[str, tuple[str, ...]] = {}
+    for side in SIDES:
+        if side not in block:
+            continue
+        w = f"moves.{side}"
+        lst = block[side]
+        if not isinstance(lst, list):
+            c.report(doc.error(w, f"expected a list of {side} move ids, got {_show(lst)}"))
+            continue
+        ids: list[str] = []
+        for i, mid in enumerate(lst):
+            got = c.attempt(
+                lambda wi=f"{w}[{i}]", mid=mid, side=side, ids=ids: _allowed_move(
+                    doc, mid, wi, side, moves, ids
+                )
+            )
+            if got is not None:
+                ids.append(got)
+        out[side] = tuple(ids)
+    return out
+
+
+def _roles(doc: Doc, v: dict, translations: dict, c: Collect) -> dict[str, Role]:
+    """`roles: {us: {briefing, objectives: [...]}, china: ...}`: each side's briefing card."""
+    block = v.get("roles")
+    if block is None:
+        return {}
+    what = "a mapping of side: {briefing, objectives}"
+    if _each_field(doc, block, "roles", SIDES, what, c) is None:
+        return {}
+    out = {}
+    for side in SIDES:
+        if side not in block:
+            continue
+        w = f"roles.{side}"
+        spec = _each_field(doc, block[side], w, ROLE_KEYS, "a role {briefing, objectives}", c)
+        if spec is None:
+            continue
+        briefing = c.attempt(
+            lambda w=w, spec=spec: _ltext(doc, spec, "briefing", w, translations, ""), ""
+        )
+        raw = spec.get("objectives")
+        if raw is not None and not isinstance(raw, list):
+            c.report(
+                doc.error(
+                    f"{w}.objectives",
+                    f"expected a list of objectives (each a text or {{en, zh}}), got {_show(raw)}",
+                )
+            )
+            raw = None
+        objectives = []
+        for i, val in enumerate(raw or []):
+
+            def one(val=val, wi=f"{w}.objectives[{i}]") -> str:
+                text = lang_text(doc, val, wi, translations).strip()
+                if not text:
+                    raise doc.error(wi, "an empty objective")
+                return text
+
+            text = c.attempt(one)
+            if text is not None:
+                objectives.append(text)
+        out[side] = Role(briefing.strip(), tuple(objectives))
+    return out
+
+
+def _victory(doc: Doc, v: dict) -> float | None:
+    """`victory: {margin: N}`: the score a side needs at the end to win, 0 < N <= 100."""
+    block = v.get("victory")
+    if block is None:
+        return None
+    check_fields(doc, block, "victory", VICTORY_KEYS, "{margin: N} (the score a side needs to win)")
+    return _num(doc, _need(doc, block, "margin", "victory"), "victory.margin", MARGIN)
+
+
+def _scenario_stocks(doc: Doc, v: dict, figures: dict, c: Collect):
+    stocks: dict[str, tuple[float, int, int]] = {}
+    ages: dict[str, tuple[float, ...]] = {}
+    block = c.attempt(lambda: _need(doc, v, "stocks", "", dict))
+    if block is None or _each_field(doc, block, "stocks", STOCK_CHANNELS, "a mapping", c) is None:
+        return stocks, ages
+    # a derived scenario's stocks come from its `derived_from:` runs
+    sourced = "derived_from" not in v
+
+    def one(ch: str):
         w = f"stocks.{ch}"
         spec = check_fields(doc, _need(doc, block, ch, "stocks", dict), w, STOCK_KEYS)
-        # a derived scenario's stocks come from its `derived_from:` runs
-        check_sources(doc, spec, w, figures, required=derived is None)
-        stocks[ch], by_age = _stock(doc, spec, w)
-        if by_age is not None:
-            ages[ch] = by_age
-    lev = {}
-    for name, val in (v.get("levers") or {}).items():
+        check_sources(doc, spec, w, figures, required=sourced)
+        return _stock(doc, spec, w)
+
+    for ch in STOCK_CHANNELS:
+        got = c.attempt(lambda ch=ch: one(ch))
+        if got is not None:
+            stocks[ch], by_age = got
+            if by_age is not None:
+                ages[ch] = by_age
+    return stocks, ages
+
+
+def _scenario_levers(doc: Doc, v: dict, levers: Mapping[str, Lever], c: Collect) -> dict:
+    block = v.get("levers")
+    if block is None:
+        return {}
+    if not isinstance(block, dict):
+        c.report(doc.error("levers", f"expected a mapping of lever: value, got {_show(block)}"))
+        return {}
+
+    def one(name: Any, val: Any) -> float:
         w = f"levers.{name}"
         if name not in levers:
             raise doc.error(w, f"unknown lever {name!r}{did_you_mean(name, levers)}")
-        lev[name] = _lever_value(doc, levers[name], val, w)
+        return _lever_value(doc, levers[name], val, w)
+
+    out = {}
+    for name, val in block.items():
+        x = c.attempt(lambda name=name, val=val: one(name, val))
+        if x is not None:
+            out[name] = x
+    return out
+
+
+def _scenario_state(doc: Doc, v: dict, c: Collect) -> dict[str, float]:
+    st = c.attempt(lambda: _need(doc, v, "state", "", dict))
+    if st is None or _each_field(doc, st, "state", STATE_KEYS, "a mapping", c) is None:
+        return {}
     state = {}
-    st = check_fields(doc, _need(doc, v, "state", "", dict), "state", STATE_KEYS)
     for key in STATE_KEYS:
-        state[key] = _num(doc, _need(doc, st, key, "state"), f"state.{key}", STATE[key])
-    for name, o in overrides.items():  # what the scenario changes on purpose wins
-        (lev if o.lever else state)[name] = o.value
-    total = sum(state[k] for k in STATE_SHARES_OF_ONE_MARKET)
-    if total > 100:
-        raise doc.error(
-            f"state.{STATE_SHARES_OF_ONE_MARKET[-1]}",
-            f"{' + '.join(STATE_SHARES_OF_ONE_MARKET)} is {total:g}%, more than the whole market",
+        x = c.attempt(
+            lambda key=key: _num(doc, _need(doc, st, key, "state"), f"state.{key}", STATE[key])
         )
+        if x is not None:
+            state[key] = x
+    return state
+
+
+def load_scenario(
+    doc: Doc,
+    levers: Mapping[str, Lever],
+    figures: Mapping,
+    scenarios=None,
+    *,
+    moves: tuple[MoveDef, ...] | None = None,
+    events: tuple[EventDef, ...] | None = None,
+    problems: list[DataError] | None = None,
+    text: str = "",
+) -> Scenario | None:
+    """A scenario from its (merged) document. `scenarios`, when given, are the ids a
+    `derived_from.scenario` may name; `moves` and `events` are the catalogues its `moves:` lists
+    and `event` injects may name (default: the built-in data's). An error raises at once; with
+    `problems` (a list) every independent error is appended to it instead (each section and
+    item checked on its own) and the result is None when there was any. `text`: the file's YAML,
+    kept when the scenario comes from outside data/ (a save embeds it)."""
+    c = Collect(problems)
+    v = doc.value
+    if not isinstance(v, dict):
+        c.report(
+            doc.error(
+                "", f"expected a scenario (id, name, start, end, stocks, ...), got {_show(v)}"
+            )
+        )
+        return None
+    _each_field(doc, v, "", SCENARIO_KEYS, "a scenario (id, name, start, end, stocks, ...)", c)
+    moves, events = _catalogue(moves, events)
+    tr: dict[str, dict[str, str]] = {}
+    sid = c.attempt(lambda: _id(doc, v, "", (), "scenario"), "")
+    # the starting levers and state are numbers too: they cite figures or say why
+    c.attempt(lambda: check_sources(doc, v, "", figures, required=True))
+    name = c.attempt(lambda: _ltext(doc, v, "name", "", tr), "")
+    briefing = c.attempt(lambda: _ltext(doc, v, "briefing", "", tr, "").strip(), "")
+    description = c.attempt(lambda: _ltext(doc, v, "description", "", tr, "").strip(), "")
+    start = c.attempt(lambda: quarter_in(doc, _need(doc, v, "start", ""), "start"))
+    end = c.attempt(lambda: quarter_in(doc, _need(doc, v, "end", ""), "end"))
+    if start is not None and end is not None and end < start:
+        c.report(
+            doc.error(
+                "end",
+                f"{quarter_name(end)} ends before it starts (start: {quarter_name(start)})",
+            )
+        )
+        end = None
+    derived = None
+    if start is not None:
+        derived = c.attempt(lambda: load_derived_from(doc, v, start, sid))
+    if derived and scenarios is not None and derived.scenario not in scenarios:
+        c.report(
+            doc.error(
+                "derived_from.scenario",
+                f"unknown scenario {derived.scenario!r}{did_you_mean(derived.scenario, scenarios)}",
+            )
+        )
+    overrides = load_overrides(doc, v, levers, c)
+    stocks, ages = _scenario_stocks(doc, v, figures, c)
+    lev = _scenario_levers(doc, v, levers, c)
+    state = _scenario_state(doc, v, c)
+    for key, o in overrides.items():  # what the scenario changes on purpose wins
+        (lev if o.lever else state)[key] = o.value
+    if all(k in state for k in STATE_SHARES_OF_ONE_MARKET):
+        total = sum(state[k] for k in STATE_SHARES_OF_ONE_MARKET)
+        if total > 100:
+            c.report(
+                doc.error(
+                    f"state.{STATE_SHARES_OF_ONE_MARKET[-1]}",
+                    f"{' + '.join(STATE_SHARES_OF_ONE_MARKET)} is {total:g}%, more than the "
+                    "whole market",
+                )
+            )
+    lo = start if start is not None else 0
+    hi = end if end is not None else LAST_Q
     injects = []
     raw_injects = v.get("injects") or []
     if not isinstance(raw_injects, list):
-        raise doc.error("injects", "expected a list of {quarter, headline, add/set/mul}")
+        what = "expected a list of {quarter, headline, add/set/mul} or {quarter, event}"
+        c.report(doc.error("injects", f"{what}, got {_show(raw_injects)}"))
+        raw_injects = []
     for i, spec in enumerate(raw_injects):
         w = f"injects[{i}]"
-        check_fields(doc, spec, w, INJECT_KEYS, "an inject {quarter, headline, add/set/mul}")
-        q = quarter_in(doc, _need(doc, spec, "quarter", w), f"{w}.quarter", start, end)
-        injects.append(
-            Inject(q, _text(doc, spec, "headline", w, ""), _effects(doc, spec, w, levers))
-        )
+        inj = load_inject(doc, spec, w, levers, events, tr, lo=lo, hi=hi, collect=c)
+        if inj is not None:
+            injects.append(inj)
+    allowed = _allowed_moves(doc, v, moves, c)
+    roles = _roles(doc, v, tr, c)
+    margin = c.attempt(lambda: _victory(doc, v))
+    if c.count:  # only when collecting: otherwise the first error has been raised
+        return None
     return Scenario(
         sid,
-        _text(doc, v, "name", ""),
-        _text(doc, v, "briefing", "", "").strip(),
+        name,
+        briefing,
         start,
         end,
         stocks,
@@ -1228,11 +1687,18 @@ def load_scenario(doc: Doc, levers: dict[str, Lever], figures: dict, scenarios=N
         ages,
         derived,
         overrides,
+        roles,
+        allowed,
+        margin,
+        tr,
+        text,
+        description,
     )
 
 
 def _merged(doc: Doc, raw: dict[str, Doc], seen: tuple[str, ...] = ()) -> Doc:
-    """Resolve `extends: other-scenario`: the base's fields, overridden key by key (maps merge one level)."""
+    """Resolve `extends: other-scenario`: the base's fields, overridden key by key (maps merge one
+    level; a text field, a string or {en, zh}, is replaced whole)."""
     v = doc.value
     if not isinstance(v, dict) or "extends" not in v:
         return doc
@@ -1247,7 +1713,7 @@ def _merged(doc: Doc, raw: dict[str, Doc], seen: tuple[str, ...] = ()) -> Doc:
     for key, val in v.items():
         if key == "extends":
             continue
-        if isinstance(val, dict) and isinstance(merged.get(key), dict):
+        if isinstance(val, dict) and isinstance(merged.get(key), dict) and key not in TEXT_KEYS:
             merged[key] = {**merged[key], **val}
         else:
             merged[key] = val
@@ -1271,10 +1737,18 @@ def scenario_docs(folder: Path, digest=None) -> dict[str, Doc]:
 
 
 def load_scenarios(
-    folder: Path, levers: dict[str, Lever], figures: dict, digest=None
+    folder: Path,
+    levers: dict[str, Lever],
+    figures: dict,
+    digest=None,
+    moves: tuple[MoveDef, ...] | None = None,
+    events: tuple[EventDef, ...] | None = None,
 ) -> list[Scenario]:
     raw = scenario_docs(folder, digest)
-    return [load_scenario(_merged(doc, raw), levers, figures, raw) for doc in raw.values()]
+    return [
+        load_scenario(_merged(doc, raw), levers, figures, raw, moves=moves, events=events)
+        for doc in raw.values()
+    ]
 
 
 @lru_cache(maxsize=1)
@@ -1291,7 +1765,10 @@ def load_data(folder: str | None = None) -> GameData:
     meters = load_meters(docs["meters"], figures)
     moves = load_moves(docs["moves"], levers, figures)
     events = load_events(docs["events"], levers, meters, figures)
-    scenarios = {sc.id: sc for sc in load_scenarios(base / "scenarios", levers, figures, digest)}
+    scenarios = {
+        sc.id: sc
+        for sc in load_scenarios(base / "scenarios", levers, figures, digest, moves, events)
+    }
     return GameData(
         params,
         levers,
@@ -1303,3 +1780,71 @@ def load_data(folder: str | None = None) -> GameData:
         digest.hexdigest()[:16],
         str(base / "meters.yaml"),
     )
+
+
+# ----------------------------------------------------------------------------- scenario files
+
+
+def builtin_scenario_docs(gd: GameData) -> dict[str, Doc]:
+    """The documents of `gd`'s scenarios from data/ (the bases a scenario file may extend)."""
+    return gd.memo(
+        "builtin_scenario_docs",
+        lambda: {sid: read(sc.path) for sid, sc in gd.scenarios.items() if not sc.text},
+    )
+
+
+def add_scenario(gd: GameData, doc: Doc, text: str) -> tuple[GameData, str]:
+    """`gd` plus the scenario of `doc` (a file from outside data/ whose YAML is `text`): its
+    `extends:` resolved against `gd`'s built-in scenarios; its id must be its own and new."""
+    v = doc.value
+    if isinstance(v, dict) and "id" not in v:
+        raise doc.error(
+            "id", "missing: a scenario file names its own id (lower-case letters, digits, dashes)"
+        )
+    raw = builtin_scenario_docs(gd)
+    sc = load_scenario(
+        _merged(doc, raw), gd.levers, gd.figures, set(raw), moves=gd.moves, events=gd.events,
+        text=text,
+    )  # fmt: skip
+    assert sc is not None  # errors raise
+    known = gd.scenarios.get(sc.id)
+    if known is not None:
+        raise doc.error(
+            "id",
+            f"scenario {sc.id!r} is already defined by {known.path}; give the file its own id",
+        )
+    digest = hashlib.sha256(f"{gd.digest}\n{text}".encode()).hexdigest()[:16]
+    return replace(gd, scenarios={**gd.scenarios, sc.id: sc}, digest=digest), sc.id
+
+
+def load_scenario_text(
+    text: str, name: str = "<scenario>", data: GameData | None = None
+) -> tuple[GameData, str]:
+    """A scenario file's YAML `text` (e.g. embedded in a save; `name` is what errors call it),
+    read with the same safe reader and limits as any file: (the data holding it, its id)."""
+    return add_scenario(data or load_data(), parse(text, name), text)
+
+
+def load_scenario_file(path: str | Path, data: GameData | None = None) -> tuple[GameData, str]:
+    """A scenario file from anywhere (a teacher's) added to the built-in data (or `data`): returns
+    (the data holding it, its id); start a game on it with `Game(id, seed, data=...)`. Its
+    `extends:` names a built-in scenario, and its id may not be a built-in's, unless the file is
+    that built-in scenario's own file (then `data` comes back unchanged). Read through the safe
+    reader (yamlsrc: a regular file of at most 256 KB, no anchors, ...); an error raises
+    DataError naming the file, the line and the field."""
+    gd = data or load_data()
+    p = Path(path)
+    text = read_text(p)
+    doc = parse(text, p)
+    sid = doc.value.get("id") if isinstance(doc.value, dict) else None
+    known = gd.scenarios.get(sid) if isinstance(sid, str) else None
+    if known is not None and not known.text and _same_file(known.path, p):
+        return gd, sid
+    return add_scenario(gd, doc, text)
+
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from game.engine.data import STOCK_CHANNELS, GameData, Scenario
+from game.engine.data import STOCK_CHANNELS, GameData, Inject, Scenario
 from game.engine.ledger import Ledger, first_order, product_parts, shapley2, trend_factor_extra
 from game.engine.rules import apply_effects, apply_moves, fire_events, scaled, set_lever
 from game.engine.yamlsrc import DataError
@@ -36,7 +36,9 @@ class State:
     """All games' state at the start of quarter `q` (quarters since 2025Q1). Arrays have leading axis n.
 
     `unexposed[i, j]`: move j was played covertly in game i and has not been exposed yet (derived
-    from the moves and the dice, so it is not part of the digest)."""
+    from the moves and the dice, so it is not part of the digest). `allowed[j]`: move j is part of
+    the scenario (its `moves:` lists; None: every move is), the same in every game and fixed by
+    the scenario (not part of the digest either)."""
 
     n: int
     q: int
@@ -51,6 +53,7 @@ class State:
     over: np.ndarray
     result: np.ndarray
     unexposed: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), bool))
+    allowed: np.ndarray | None = None
 
     def _map(self, f) -> State:
         return State(
@@ -67,6 +70,7 @@ class State:
             f(self.over),
             f(self.result),
             f(self.unexposed),
+            self.allowed,
         )
 
     def copy(self) -> State:
@@ -133,6 +137,7 @@ def initial_state(gd: GameData, sc: Scenario, n: int) -> State:
         np.zeros(n, bool),
         np.zeros(n, np.int8),
         np.zeros((n, len(gd.moves)), bool),
+        None if sc.allowed is None else np.array([sc.allows(m) for m in gd.moves], bool),
     )
     state.meters = compute_meters(gd, state)
     check_catalogue(gd, state.meters)
@@ -359,6 +364,7 @@ class Quarter:
     revealed: np.ndarray | None = None
     f: dict[str, np.ndarray] = field(default_factory=dict)  # this quarter's flows
     parts: dict[str, list] = field(default_factory=dict)  # flows split by cause (see rules.scaled)
+    extra: tuple[Inject, ...] = ()  # the facilitator's injects this quarter (Game.play_turn)
 
     @property
     def p(self):
@@ -384,13 +390,18 @@ def moves(t: Quarter) -> None:
 
 
 def events(t: Quarter) -> None:
-    """The scenario's scripted injects, then the random events; intelligence may expose covert moves."""
+    """The scenario's scripted injects and the facilitator's, then the random events (with the
+    catalogue events an inject names); intelligence may expose covert moves."""
     gd, st = t.gd, t.st
-    for inj in t.sc.injects:
-        if inj.quarter == t.q:
-            label = "scripted: " + (inj.headline or "inject")
-            apply_effects(gd, st, inj.effects, t.active, t.ledger, label)
-    t.fired, t.revealed = fire_events(gd, st, t.uniforms[:, :-1], t.ledger)
+    forced = None
+    for inj in (*(i for i in t.sc.injects if i.quarter == t.q), *t.extra):
+        if inj.event is not None:
+            if forced is None:
+                forced = np.zeros((st.n, len(gd.events)), bool)
+            forced[:, gd.event_index[inj.event]] = True
+        else:
+            apply_effects(gd, st, inj.effects, t.active, t.ledger, inj.label)
+    t.fired, t.revealed = fire_events(gd, st, t.uniforms[:, :-1], t.ledger, forced)
     reveal_draw = t.uniforms[:, -1] < t.p["reveal_chance"]
     t.revealed[:, 1] |= reveal_draw
     t.revealed[:, 0] |= reveal_draw
@@ -943,10 +954,11 @@ def score_and_victory(t: Quarter) -> None:
     res = np.full(st.n, RESULT_NONE, np.int8)
     res = np.where(st.streak[:, 1] >= dq, RESULT_CHINA, res)
     res = np.where(st.streak[:, 0] >= dq, RESULT_US, res)
+    margin = t.sc.margin(p)  # the scenario's `victory: {margin}`, else params' win_margin
     final = np.where(
-        new["score"] >= p["win_margin"],
+        new["score"] >= margin,
         RESULT_US,
-        np.where(new["score"] <= -p["win_margin"], RESULT_CHINA, RESULT_DRAW),
+        np.where(new["score"] <= -margin, RESULT_CHINA, RESULT_DRAW),
     )
     res = np.where((res == RESULT_NONE) & last, final, res)
     newly = active & (res != RESULT_NONE)
@@ -989,13 +1001,22 @@ PHASES = (
 )
 
 
-def step(gd: GameData, sc: Scenario, st: State, choices: np.ndarray, rng: np.random.Generator):
-    """Advance every game one quarter. Returns (taken moves, fired events, revealed, ledger)."""
+def step(
+    gd: GameData,
+    sc: Scenario,
+    st: State,
+    choices: np.ndarray,
+    rng: np.random.Generator,
+    injects: tuple[Inject, ...] = (),
+):
+    """Advance every game one quarter. Returns (taken moves, fired events, revealed, ledger).
+    `injects`: the facilitator's for this quarter, applied after the scenario's own."""
     n = st.n
     # Randomness: a fixed-size block per quarter, so every choice of moves sees the same draws.
     uniforms = rng.random((n, len(gd.events) + 1))
     normals = rng.standard_normal((n, N_NORMALS))
     t = Quarter(gd, sc, st, choices, Ledger(n), st.meters, uniforms, normals)
+    t.extra = tuple(injects)
     for phase in PHASES:
         phase(t)
     return t.taken, t.fired, t.revealed, t.ledger

@@ -144,6 +144,11 @@ def bills(
             if _advances(ev, track) and bool(rules.requirement_mask(one, ev.requires)[0])
         ]
         lever, move = _push(gd, track)
+        # a push the scenario leaves out (its `moves:` lists) cannot happen: no odds "if pushed"
+        barred = move is not None and one.allowed is not None
+        barred = barred and not one.allowed[gd.move_index[move.id]]
+        if barred:
+            move = None
         nxt = gd.events[idx[0]] if idx else None
         out.append(
             Bill(
@@ -158,7 +163,7 @@ def bills(
                 move.id if move else None,
                 move.name if move else None,
                 move.side if move else None,
-                _step_chance(gd, one, idx, lever, move, True) if idx else 0.0,
+                _step_chance(gd, one, idx, lever, move, not barred) if idx else 0.0,
                 _step_chance(gd, one, idx, lever, move, False) if idx else 0.0,
                 _pushed_by(gd, lever, last),
             )

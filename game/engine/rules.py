@@ -15,6 +15,8 @@ from game.engine.ledger import Ledger
 # levers the ledger explains like meters (their changes are booked by cause)
 LEDGER_LEVERS = ("tension", "us_political_capital", "cn_political_capital")
 EPS = 1e-9
+# why a move is illegal when its scenario's `moves:` lists leave it out
+NOT_IN_SCENARIO = "not part of this scenario"
 
 
 def set_lever(gd: GameData, st, name: str, value: np.ndarray, mask=None) -> None:
@@ -61,6 +63,9 @@ def _checks(gd: GameData, st, j: int, k: int):
     m = gd.moves[j]
     opt = m.options[k]
     pc = st.lev[capital_lever(m.side)]
+    allowed = getattr(st, "allowed", None)
+    if allowed is not None and not allowed[j]:  # the scenario's `moves:` leave it out
+        yield np.zeros(st.n, bool), lambda g: NOT_IN_SCENARIO
     yield ~st.over, lambda g: "the game is over"
     for r in m.requires:
         yield requirement_mask(st, (r,)), lambda g, r=r: r.reason
@@ -194,10 +199,20 @@ def event_chances(gd: GameData, st) -> np.ndarray:
     return out
 
 
-def fire_events(gd: GameData, st, uniforms: np.ndarray, ledger: Ledger):
-    """Fire each event where its draw falls under its chance; returns (fired, revealed by side)."""
+def fire_events(gd: GameData, st, uniforms: np.ndarray, ledger: Ledger, forced=None):
+    """Fire each event where its draw falls under its chance; returns (fired, revealed by side).
+    `forced` (n, events) bool: events an inject fires this quarter whatever their chance, where
+    their requirements hold (and a once-event has not fired yet)."""
     chances = event_chances(gd, st)
-    fired = (uniforms < chances) & ~st.over[:, None]
+    fired = uniforms < chances
+    if forced is not None:
+        for i in np.flatnonzero(forced.any(axis=0)):
+            ev = gd.events[i]
+            can = requirement_mask(st, ev.requires)
+            if ev.once:
+                can &= ~st.fired[:, i]
+            fired[:, i] |= forced[:, i] & can
+    fired &= ~st.over[:, None]
     revealed = np.zeros((st.n, 2), bool)
     for i, ev in enumerate(gd.events):
         mask = fired[:, i]

@@ -160,6 +160,12 @@ def parse(text: str, path: str | Path = "<string>") -> Doc:
 
 def read(path: str | Path) -> Doc:
     """Read a YAML file: only a regular file, at most MAX_BYTES, UTF-8. Never blocks on a FIFO."""
+    return parse(read_text(path), Path(path))
+
+
+def read_text(path: str | Path) -> str:
+    """A G2 file's text, read as `read` reads it: only a regular file of at most MAX_BYTES, UTF-8;
+    never blocks on a FIFO. Raises DataError naming the file."""
     p = Path(path)
     try:
         fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -184,7 +190,6 @@ def read(path: str | Path) -> Doc:
     if len(raw) > MAX_BYTES:
         raise DataError(p, None, "<file>", f"larger than {MAX_BYTES // 1024} KB")
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise DataError(p, None, "<file>", "not UTF-8 text") from None
-    return parse(text, p)

@@ -134,11 +134,14 @@ def test_named_case_gives_one_clear_line(tmp_path, name, src, old, new, field, w
     assert p.read_bytes() == before
 
 
-def test_cli_validate_exits_2_with_one_line(tmp_path, capsys):
+def test_cli_validate_exits_2_with_a_line_a_problem(tmp_path, capsys):
+    """A scenario file's problems come all at once, one line each, naming the file and the line:
+    this copy of a built-in both reuses its id and ends outside the calendar."""
     p = _edit(tmp_path, SC, "end: 2028Q4", "end: 9999Q4")
     assert main(["validate", str(p)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "9999Q4" in err[0]
+    assert len(err) == 2 and all(line.startswith(f"{p}:") for line in err)
+    assert any("9999Q4" in line for line in err) and any("already" in line for line in err)
 
 
 def test_a_second_scenario_may_not_shadow_a_built_in_one(tmp_path):
