@@ -541,28 +541,13 @@ def cmd_tournament(args) -> int:
 
 def _balance_scenario(spec: str, gd):
     """A scenario id, or a scenario file (added to the data): returns (data, scenario id)."""
-    from dataclasses import replace
+    from game.analysis.authoring import resolve_scenario
 
-    from game.engine.data import _merged, load_scenario
-    from game.engine.yamlsrc import read
-
-    if spec in gd.scenarios:
-        return gd, spec
-    path = Path(spec)
-    if not (path.suffix.lower() in (".yaml", ".yml") or path.exists()):
+    if spec not in gd.scenarios and not (
+        Path(spec).suffix.lower() in (".yaml", ".yml") or Path(spec).exists()
+    ):
         _known_scenario(spec, gd, files=True)
-    doc = read(path)
-    raw = {sid: read(sc.path) for sid, sc in gd.scenarios.items()}
-    sc = load_scenario(_merged(doc, raw), gd.levers, gd.figures, set(raw))
-    known = gd.scenarios.get(sc.id)
-    if known is not None:
-        if Path(known.path).resolve() == path.resolve():
-            return gd, sc.id
-        raise CliError(
-            f"{path}: scenario {sc.id!r} is already defined by {known.path}; give the file "
-            "its own id"
-        )
-    return replace(gd, scenarios={**gd.scenarios, sc.id: sc}), sc.id
+    return resolve_scenario(spec, gd)
 
 
 def cmd_balance(args) -> int:
@@ -782,7 +767,9 @@ def cmd_validate(args) -> int:
     bad = 0
     for f in files:
         try:
-            problems = validate_file(f)
+            problems = _scenario_problems(f)
+            if problems is None:
+                problems = validate_file(f)
         except DataError as exc:
             problems = [str(exc)]
         for p in problems:
@@ -791,6 +778,37 @@ def cmd_validate(args) -> int:
         if not problems:
             print(_("ok  {file}").format(file=f))
     return 2 if bad else 0
+
+
+def _scenario_problems(path: Path) -> list[str] | None:
+    """Every problem of a scenario file at once (file:line: field: message, with did-you-mean),
+    or None for a file that is not a scenario (validate_file checks those)."""
+    from game.analysis.authoring import validate_scenario
+    from game.engine.yamlsrc import read
+
+    doc = read(path)
+    v = doc.value
+    if not (isinstance(v, dict) and ("start" in v or "extends" in v or "briefing" in v)):
+        return None
+    return [str(p) for p in validate_scenario(path)]
+
+
+def cmd_new_scenario(args) -> int:
+    """`g2 new-scenario NAME`: a commented template that validates as it is."""
+    from game.analysis.authoring import scenario_template
+
+    text = scenario_template(args.name)
+    if not args.out:
+        print(text, end="")
+        return 0
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise CliError(_("{file} exists; choose another name or pass --force").format(file=out))
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(out)
+    print(_("wrote {file}: edit it, then run `g2 validate {file}`").format(file=out))
+    return 0
 
 
 def cmd_derive_scenario(args) -> int:
@@ -853,17 +871,27 @@ def cmd_play(args) -> int:
                 )
             )
         scenario = args.scenario or DEFAULT_SCENARIO
-        if scenario not in load_data().scenarios:
-            raise CliError(
-                _("unknown scenario {scenario}; see `g2 scenarios`").format(scenario=repr(scenario))
-            )
+        gd = load_data()
+        if scenario not in gd.scenarios:
+            if not Path(scenario).is_file():
+                raise CliError(
+                    _(
+                        "unknown scenario {scenario}; see `g2 scenarios`, or give a scenario file"
+                    ).format(scenario=repr(scenario))
+                )
+            from game.analysis.authoring import resolve_scenario
+
+            gd, scenario = resolve_scenario(scenario, gd)  # a teacher's file (DataError: exit 2)
         try:
-            session = Session.new(side, scenario, opponent, args.seed, save_dir)
+            session = Session.new(side, scenario, opponent, args.seed, save_dir, data=gd)
         except ValueError as exc:
             raise CliError(str(exc)) from None
+    if session is not None:
+        session.facilitator = session.facilitator or args.facilitator
+        session.team = args.team or session.team
     from game.tui.app import G2App
 
-    G2App(session, save_dir=save_dir).run()
+    G2App(session, save_dir=save_dir, facilitator=args.facilitator, team=args.team or "").run()
     return 0
 
 
@@ -1128,13 +1156,22 @@ def _add_play(sub) -> None:
     """`g2 play`: the terminal game."""
     pl = sub.add_parser("play", help=_("play in the terminal (the default with no command)"))
     pl.add_argument("--side", choices=["us", "china"], help=_("start straight in as this side"))
-    pl.add_argument("--scenario", help=_("scenario id (see `g2 scenarios`)"))
+    pl.add_argument("--scenario", help=_("scenario id (see `g2 scenarios`) or a scenario file"))
     pl.add_argument(
         "--opponent",
         help=_("an AI (persona, planner[:LEVEL]; see `g2 agents`) or human (hot-seat)"),
     )
     _seed_option(pl, help=_("seed (default: random)"))
     pl.add_argument("--load", help=_("resume a save file"))
+    pl.add_argument(
+        "--facilitator",
+        action="store_true",
+        help=_(
+            "run a classroom game: pause between quarters to inject events and reveal both "
+            "sides; each side writes a rationale and a prediction when it ends its quarter"
+        ),
+    )
+    pl.add_argument("--team", metavar="NAME", help=_("the team's name, kept in the save"))
     pl.set_defaults(func=cmd_play)
 
 
@@ -1251,10 +1288,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_classroom(sub) -> None:
-    """The teacher's commands: briefing cards (game.analysis.brief)."""
+    """The teacher's commands: a scenario template, briefing cards (game.analysis.brief), the
+    debrief report and the class view (game.analysis.debrief, classview)."""
     from game.analysis.brief import add_brief_parser
 
+    n = sub.add_parser(
+        "new-scenario",
+        help=_("write a commented scenario template that validates as it is"),
+        description=_(
+            "Write a new scenario for a class: a commented YAML template (both languages) that "
+            "`g2 validate` accepts as it is. Edit it, validate it, check its balance with "
+            "`g2 balance --scenario FILE`, print briefings with `g2 brief FILE`."
+        ),
+    )
+    n.add_argument("name", metavar="NAME", help=_("the scenario's name (its id is made from it)"))
+    n.add_argument("--out", metavar="FILE", help=_("write the template to FILE (default: print)"))
+    n.add_argument("--force", action="store_true", help=_("overwrite FILE if it exists"))
+    n.set_defaults(func=cmd_new_scenario)
     add_brief_parser(sub)
+    try:
+        from game.analysis.classview import add_class_parser
+        from game.analysis.debrief import add_report_parser
+    except ImportError:  # pragma: no cover - the debrief tools are optional parts of a checkout
+        return
+    add_report_parser(sub)
+    add_class_parser(sub)
 
 
 def main(argv: list[str] | None = None) -> int:

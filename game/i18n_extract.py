@@ -64,8 +64,10 @@ MESSAGE_SOURCES = (
     "cli.py",
     "ai/forecast.py",
     "analysis/brief.py",
+    "analysis/authoring.py",
     "analysis/debrief.py",
     "analysis/classview.py",
+    "analysis/reportdoc.py",
 )
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 HEADER = "Translations of G2, the US-China AI compute race game"
@@ -173,9 +175,16 @@ def engine_messages(seeds: int = 1) -> Iterator[tuple[str, str, int, str]]:
     for c in CHANNELS:
         if new(c):
             yield c, where, 0, "China's compute channel"
+    from game.engine.rules import NOT_IN_SCENARIO
+
     for name in SIDE_NAMES.values():
         if new(name):
             yield name, where, 0, "side"
+    # words the engine writes for what no seeded game shows: a move a scenario leaves out, and
+    # the name of an event the facilitator writes (game.engine.api.Game.play_turn)
+    for text, field in ((NOT_IN_SCENARIO, "reason"), ("Facilitator", "event")):
+        if new(text):
+            yield text, where, 0, field
     for sid in load_data().scenarios:
         if sid.startswith("calib-"):
             continue

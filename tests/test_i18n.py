@@ -29,6 +29,7 @@ def catalogs():
     return {d: read_catalog(po_path("zh", d), "zh") for d in i18n.DOMAINS}
 
 
+@pytest.mark.slow  # plays the harvest's games (~4 s); .ci/run runs it after the default run
 def test_the_catalogs_are_current_with_the_code_and_the_data():
     stale = build(check=True)
     assert not stale, f"stale catalogs: {stale}; run `uv run python -m game.i18n_extract`"

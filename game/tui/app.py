@@ -18,10 +18,20 @@ class G2App(MinimumSizeApp):  # below 80×24 a "too small" screen covers the gam
     TITLE = "G2"
     SUB_TITLE = N_("the US–China AI compute race")  # translated in retitle
 
-    def __init__(self, session: Session | None = None, save_dir: Path = SAVE_DIR):
+    def __init__(
+        self,
+        session: Session | None = None,
+        save_dir: Path = SAVE_DIR,
+        facilitator: bool = False,
+        team: str = "",
+    ):
         super().__init__()
         self.session = session
         self.save_dir = Path(save_dir)
+        self.facilitator, self.team = (
+            facilitator,
+            team,
+        )  # for games started here (g2 play --facilitator)
         self.retitle()
 
     def retitle(self) -> None:
@@ -57,6 +67,7 @@ class G2App(MinimumSizeApp):  # below 80×24 a "too small" screen covers the gam
                 self.notify(str(exc), severity="error")
                 self.new_game()
                 return
+            s.facilitator, s.team = self.facilitator, self.team
             self.show_war_room(s)
         elif choice is None and not self.screen_stack[1:]:
             self.exit()
@@ -72,6 +83,17 @@ class G2App(MinimumSizeApp):  # below 80×24 a "too small" screen covers the gam
             self.push_screen(room)
         if session.over:
             self.call_after_refresh(self.game_over, session)
+        elif session.journal_on and not session.game.history:
+            self.call_after_refresh(self.show_briefings, session)
+
+    def show_briefings(self, session: Session) -> None:
+        """A classroom game's start: each side's briefing card (both at one keyboard in hot-seat;
+        the second below the first)."""
+        from game.tui.screens.briefing import BriefingScreen
+
+        sides = [session.side, session.other] if session.hotseat else [session.side]
+        for side in reversed(sides):
+            self.push_screen(BriefingScreen(session, side))
 
     def load(self, path: Path) -> bool:
         """Open the save at `path` in the war room; False (the reason notified, the screens left

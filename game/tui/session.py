@@ -83,8 +83,18 @@ class Session:
     autosave_error: str | None = field(default=None, init=False, compare=False)
     # the last successful save (or the file a loaded game came from); None while nothing is saved
     last_save: SavePoint | None = field(default=None, init=False, compare=False)
+    # the classroom: a facilitator runs the room (pauses between quarters, injects events); the
+    # decision journal holds each side's rationale and prediction per quarter (extra.journal)
+    facilitator: bool = False
+    team: str = ""
+    journal: list[dict] = field(default_factory=list)
+    # events the facilitator has queued for the quarter about to resolve (recorded in its history)
+    pending_injects: list[dict] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        from game.i18n import add_translations
+
+        add_translations(self.game.data.translations)  # a scenario file's own Chinese
         if self.side not in SIDES:
             raise ValueError(f"side must be 'us' or 'china', got {self.side!r}")
         self.other = other_side(self.side)
@@ -102,12 +112,14 @@ class Session:
         opponent: str | None = None,
         seed: int | None = None,
         save_dir: Path | None = None,
+        data=None,
     ) -> Session:
         """A new game; the default opponent is the other side's first persona of the documents'
         dual-track middle (China's pragmatist, the US dealmaker)."""
         opponent = opponent or default_opponent(side)
         folder = default_save_dir() if save_dir is None else Path(save_dir)
-        return cls(new_game(scenario, seed), side, opponent, save_dir=folder)
+        game = new_game(scenario, seed, data=data) if data is not None else new_game(scenario, seed)
+        return cls(game, side, opponent, save_dir=folder)
 
     @classmethod
     def load(cls, path: str | Path, save_dir: str | Path | None = None) -> Session:
@@ -118,10 +130,21 @@ class Session:
         extra = body.get("extra", {})
         side, opponent, name = _check_extra(p, extra)
         takebacks = _check_takebacks(p, extra)
+        journal, facilitator, team = _check_classroom(p, extra)
         game = load_game(p, body)
         folder = default_save_dir() if save_dir is None else Path(save_dir)
         try:
-            s = cls(game, side, opponent, name=name, save_dir=folder, takebacks=takebacks)
+            s = cls(
+                game,
+                side,
+                opponent,
+                name=name,
+                save_dir=folder,
+                takebacks=takebacks,
+                facilitator=facilitator,
+                team=team,
+                journal=journal,
+            )
         except ValueError as exc:
             raise SaveError(str(exc), path=p) from None
         s.last_save = SavePoint(len(game.history), len(takebacks), game.quarter, "save")
@@ -165,13 +188,58 @@ class Session:
             return []
         return decide(self.agent, self.game, self._agent_rng())
 
+    @property
+    def journal_on(self) -> bool:
+        """Whether ending a quarter asks for a rationale and a prediction: in a facilitated game
+        or a classroom scenario (one with role briefings)."""
+        sc = self.game.data.scenarios.get(self.game.scenario)
+        return self.facilitator or bool(getattr(sc, "roles", None))
+
+    def note_journal(
+        self, side: str, rationale: str, meter: str | None, value: float | None
+    ) -> dict:
+        """Record `side`'s rationale and prediction (meter's value after this quarter) for the
+        quarter being played; resolve() fills in the actual value and the error."""
+        now = self.game.meters
+        entry = {
+            "quarter": self.game.quarter,
+            "side": side,
+            "rationale": one_line(rationale.strip(), MAX_RATIONALE),
+            "prediction": None
+            if meter is None or value is None
+            else {"meter": meter, "value": float(value), "before": float(now[meter])},
+        }
+        self.journal = [
+            e for e in self.journal if not (e["quarter"] == entry["quarter"] and e["side"] == side)
+        ]
+        self.journal.append(entry)
+        return entry
+
+    def journal_for(self, quarter: str) -> list[dict]:
+        return [e for e in self.journal if e["quarter"] == quarter]
+
     def resolve(
         self, mine: list[str], theirs: list[str] | None = None, autosave: bool = True
     ) -> TurnResult:
-        """Play the quarter: the player's moves, and the opponent's (the AI's unless given)."""
+        """Play the quarter: the player's moves, and the opponent's (the AI's unless given), with
+        any events the facilitator queued; then score the quarter's predictions."""
         if theirs is None:
             theirs = self.opponent_moves()
-        r = self.game.play_turn({self.side: list(mine), self.other: list(theirs)})
+        moves = {self.side: list(mine), self.other: list(theirs)}
+        if self.pending_injects:
+            r = self.game.play_turn(moves, injects=list(self.pending_injects))
+        else:
+            r = self.game.play_turn(moves)
+        self.pending_injects = []
+        for e in self.journal_for(r.quarter):
+            p = e.get("prediction")
+            if p and p["meter"] in r.meters:
+                e["actual"] = float(r.meters[p["meter"]])
+                e["error"] = abs(e["actual"] - p["value"])
+                # did it call the direction of the change (up, down) right?
+                e["direction_right"] = bool(
+                    np.sign(p["value"] - p["before"]) == np.sign(e["actual"] - p["before"])
+                )
         self.results.append(r)
         if autosave:
             self.autosave()
@@ -196,7 +264,10 @@ class Session:
         game = Game(self.game.scenario, self.game.seed, self.game.data)
         result = None
         for rec in kept:
-            result = game.play_turn({"us": list(rec["us"]), "china": list(rec["china"])})
+            moves = {"us": list(rec["us"]), "china": list(rec["china"])}
+            injects = rec.get("injects")
+            result = game.play_turn(moves, injects=injects) if injects else game.play_turn(moves)
+        self.journal = [e for e in self.journal if e["quarter"] != last["quarter"]]
         self.takebacks.append(
             {"quarter": last["quarter"], "us": list(last["us"]), "china": list(last["china"])}
         )
@@ -233,6 +304,12 @@ class Session:
         }
         if self.takebacks:
             extra["takebacks"] = [dict(t) for t in self.takebacks]
+        if self.journal:
+            extra["journal"] = [dict(e) for e in self.journal]
+        if self.facilitator:
+            extra["facilitator"] = True
+        if self.team:
+            extra["team"] = self.team
         written = self.game.save(path, extra=extra)
         self.last_save = SavePoint(
             len(self.game.history), len(self.takebacks), self.game.quarter, how
@@ -427,6 +504,62 @@ def _check_takebacks(p: Path, extra: dict) -> list[dict]:
                     raise bad(f"[{i}].{side}[{j}] is not a move: {_shown(m)}")
         out.append({"quarter": quarter, "us": list(rec["us"]), "china": list(rec["china"])})
     return out
+
+
+MAX_RATIONALE = 200  # characters of a journal rationale
+
+
+def _check_classroom(p: Path, extra: dict) -> tuple[list[dict], bool, str]:
+    """A save's decision journal, facilitator flag and team name (extra.journal, .facilitator,
+    .team), or SaveError (one line, "corrupt save: extra.journal…")."""
+
+    def bad(what: str) -> SaveError:
+        return SaveError(f"corrupt save: extra.{what}", path=p)
+
+    facilitator = extra.get("facilitator", False)
+    if not isinstance(facilitator, bool):
+        raise bad(f"facilitator must be true or false, not {_shown(facilitator)}")
+    team = extra.get("team", "")
+    if not isinstance(team, str) or len(team) > MAX_NAME:
+        raise bad(f"team must be a name of at most {MAX_NAME} characters, not {_shown(team)}")
+    records = extra.get("journal", [])
+    if not isinstance(records, list) or len(records) > 2 * MAX_TURNS:
+        raise bad(f"journal must be a list of at most {2 * MAX_TURNS} entries")
+    out = []
+    for i, e in enumerate(records):
+        if not isinstance(e, dict):
+            raise bad(f"journal[{i}] must be an object, not {_shown(e)}")
+        q, side, why = e.get("quarter"), e.get("side"), e.get("rationale", "")
+        if not isinstance(q, str) or not QUARTER_RE.fullmatch(q):
+            raise bad(f"journal[{i}].quarter must be a quarter like '2025Q3', not {_shown(q)}")
+        if side not in SIDES:
+            raise bad(f"journal[{i}].side must be 'us' or 'china', not {_shown(side)}")
+        if not isinstance(why, str) or len(why) > MAX_RATIONALE:
+            raise bad(f"journal[{i}].rationale must be text of at most {MAX_RATIONALE} characters")
+        entry = {"quarter": q, "side": side, "rationale": why, "prediction": None}
+        pred = e.get("prediction")
+        if pred is not None:
+            ok = (
+                isinstance(pred, dict)
+                and isinstance(pred.get("meter"), str)
+                and all(_finite(pred.get(k)) for k in ("value", "before"))
+            )
+            if not ok:
+                raise bad(f"journal[{i}].prediction must be {{meter, value, before}}")
+            entry["prediction"] = {k: pred[k] for k in ("meter", "value", "before")}
+        for key in ("actual", "error"):
+            if key in e:
+                if not _finite(e[key]):
+                    raise bad(f"journal[{i}].{key} must be a number, not {_shown(e[key])}")
+                entry[key] = float(e[key])
+        if "direction_right" in e:
+            entry["direction_right"] = bool(e["direction_right"])
+        out.append(entry)
+    return out, facilitator, team
+
+
+def _finite(x: object) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and bool(np.isfinite(x))
 
 
 def _mtime(p: Path) -> float:

@@ -27,7 +27,7 @@ from game.engine import data as engine_data
 from game.engine.data import Scenario, load_data
 
 ROOT = Path(__file__).resolve().parents[2]
-FRAGMENT = ROOT / "game" / "locale" / "zh" / "LC_MESSAGES" / "parts" / "messages-brief.po"
+FRAGMENT = ROOT / "game" / "locale" / "zh" / "LC_MESSAGES" / "messages.po"  # merged in
 SCENARIOS = tuple(sorted(load_data().scenarios))
 CJK = re.compile(r"[\u4e00-\u9fff]")
 VOID = {"meta", "br", "hr", "img", "link", "input"}

@@ -49,7 +49,7 @@ def chinese():
     i18n.set_language("en")
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.parametrize("size", [(80, 24), pytest.param((120, 40), marks=pytest.mark.slow)])
 def test_a_quarter_in_chinese_shows_no_english_but_names(tmp_path, cheap_forecasts, chinese, size):
     s = Session.new("us", "2025-deepseek-shock", "pragmatist", seed=5, save_dir=tmp_path)
     seen: dict[str, list[str]] = {}
@@ -82,6 +82,7 @@ def test_a_quarter_in_chinese_shows_no_english_but_names(tmp_path, cheap_forecas
     assert not left, f"English left on the Chinese screens: {left}"
 
 
+@pytest.mark.slow
 def test_switching_back_to_english_restores_every_word(tmp_path, cheap_forecasts):
     s = Session.new("china", "2025-deepseek-shock", "hawk", seed=6, save_dir=tmp_path)
     texts = {}
@@ -128,6 +129,7 @@ def test_a_full_game_plays_in_chinese_at_80_by_24(tmp_path, cheap_forecasts, chi
     assert not leaks, f"English left in a Chinese game: {leaks}"
 
 
+@pytest.mark.slow
 def test_the_new_game_screen_switches_language_and_remembers_it(tmp_path, monkeypatch):
     """The language button (or t) redraws the form in Chinese with every choice kept, saves the
     choice in the player's settings, and switches back."""

@@ -58,7 +58,7 @@ def result_reason(session: Session) -> str:
     result = game.result
     if result is None:
         return _("The game is not over yet.")
-    margin, dq, us_gap = p["win_margin"], int(p["decisive_quarters"]), p["us_decisive_gap"]
+    margin, dq, us_gap = game.win_margin, int(p["decisive_quarters"]), p["us_decisive_gap"]
     gaps = [m["capability_gap_months"] for m in game.meter_history[1:]]
     score = game.meters["score"]
     gap = game.meters["capability_gap_months"]

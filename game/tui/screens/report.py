@@ -58,6 +58,22 @@ def exposed_lines(game, r: TurnResult, viewer: str) -> list[str]:
     return lines
 
 
+def journal_lines(session: Session, r: TurnResult) -> list[str]:
+    """The quarter's rationales and predictions against what happened (players' own words are
+    shown as typed: markup in them is escaped)."""
+    from rich.markup import escape
+
+    from game.tui.screens.journal import prediction_lines
+
+    gd = session.game.data
+
+    def words(meter: str) -> tuple[str, str]:
+        m = gd.meters.get(meter)
+        return (m.name, m.fmt) if m is not None else (meter, "num")
+
+    return [escape(line) for line in prediction_lines(session.journal_for(r.quarter), words)]
+
+
 def report_text(session: Session, r: TurnResult, viewer: str) -> str:
     """The report as `viewer` may see it, in words: moves by name, scores labelled by side."""
     g = session.game
@@ -89,6 +105,11 @@ def report_text(session: Session, r: TurnResult, viewer: str) -> str:
     lines.append(played.format(side=side_label(other), moves=theirs, n=hidden))
     lines += exposed_lines(g, r, viewer)
     lines.append("")
+    journal = journal_lines(session, r)
+    if journal:
+        lines.append(_("[b]Decision journal[/b]"))
+        lines += [f"  {line}" for line in journal]
+        lines.append("")
     if r.events:
         lines.append(_("[b]Headlines[/b]"))
         lines += [f"  • {tc(e.headline or e.name)}" for e in r.events]

@@ -24,7 +24,7 @@ def score_note(game: Game) -> str:
             "Each part gives one side at most its weight; together they make the score, from −100 "
             "(China dominates) to +100 (the US dominates). At the end, ±{margin} or beyond wins; "
             "inside is a draw."
-        ).format(margin=f"{p['win_margin']:g}")
+        ).format(margin=f"{game.win_margin:g}")
     return _(
         "Each part gives one side at most its weight; together they make the score, from −100 "
         "(China dominates) to +100 (the US dominates)."

@@ -42,6 +42,8 @@ class WarRoom(Screen):
         Binding("q", "quit", N_("Quit")),
         Binding("n", "tour_next", N_("Next tip"), show=False),
         Binding("x", "tour_end", N_("End tour"), show=False),
+        Binding("f", "facilitator", N_("Facilitator"), show=False),
+        Binding("b", "briefing", N_("Briefing"), show=False),
     ]
 
     def __init__(self, session: Session):
@@ -299,6 +301,30 @@ class WarRoom(Screen):
 
     def action_end_quarter(self) -> None:
         s = self.session
+        if s.journal_on:  # a classroom game: the side may say why, and predict a meter
+            from game.tui.screens.journal import JournalScreen
+
+            gd = s.game.data
+            meters = {
+                k: (tc(m.name), s.game.meters[k], m.fmt)
+                for k, m in gd.meters.items()
+                if k in s.game.meters
+            }
+
+            def committed(entry) -> None:
+                if entry is None:
+                    return  # back to the plan
+                s.note_journal(self.acting, entry.rationale, entry.meter, entry.value)
+                self._end_quarter_now()
+
+            self.app.push_screen(
+                JournalScreen(tc(side_name(self.acting)), s.game.quarter, meters), committed
+            )
+            return
+        self._end_quarter_now()
+
+    def _end_quarter_now(self) -> None:
+        s = self.session
         if s.hotseat and self.acting == s.side:
             self.acting = s.other
             self.app.push_screen(HandOverScreen(tc(side_name(self.acting))))
@@ -351,12 +377,39 @@ class WarRoom(Screen):
         viewer = s.side
         from game.tui.screens.report import ReportScreen
 
-        def after(_=None) -> None:
+        def after(_result=None) -> None:
             self._unbusy()
             if s.over:
                 self.app.game_over(s)
+            elif s.facilitator:  # the room pauses: the facilitator injects, reveals, advances
+                self.open_facilitator()
 
         self.app.push_screen(ReportScreen(s, r, viewer), after)
+
+    def open_facilitator(self) -> None:
+        from game.tui.screens.facilitator import FacilitatorScreen
+
+        def advanced(_result=None) -> None:
+            self.refresh_all()
+            s = self.session
+            if s.pending_injects:
+                self.notify(
+                    _("{n} event(s) will play with {quarter}").format(
+                        n=len(s.pending_injects), quarter=s.game.quarter
+                    ),
+                    timeout=4,
+                )
+
+        self.app.push_screen(FacilitatorScreen(self.session), advanced)
+
+    def action_facilitator(self) -> None:
+        if self.session.facilitator and not self.busy:
+            self.open_facilitator()
+
+    def action_briefing(self) -> None:
+        from game.tui.screens.briefing import BriefingScreen
+
+        self.app.push_screen(BriefingScreen(self.session, self.acting))
 
     def action_score(self) -> None:
         from game.tui.screens.score import ScoreScreen

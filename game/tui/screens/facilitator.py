@@ -1,0 +1,187 @@
+"""The facilitator's console between quarters (`g2 play --facilitator`): the room pauses here after
+each report. The facilitator may queue events for the next quarter — one from the catalogue, or a
+custom headline with its effect ("the Senate passes RASA") — reveal or hide both sides' policies on
+the projector, read the last quarter's predictions, and advance. Queued events are played with the
+quarter and recorded in its history, so a save replays them exactly."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.validation import Number
+from textual.widgets import Button, Input, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from game.i18n import N_, _, tc
+from game.tui.screens.journal import prediction_lines
+from game.tui.session import Session
+from game.tui.widgets.footer import G2Footer
+
+HEADLINE_MAX = 160
+
+
+class FacilitatorScreen(ModalScreen[None]):
+    """Dismisses with None when the facilitator advances to the next quarter."""
+
+    BINDINGS = [
+        Binding("ctrl+n", "advance", N_("Advance"), key_display="^n", priority=True),
+        Binding("ctrl+r", "reveal", N_("Reveal / hide both sides"), key_display="^r"),
+    ]
+    DEFAULT_CSS = """
+    FacilitatorScreen { align: center middle; }
+    FacilitatorScreen > VerticalScroll {
+        width: 96%; max-width: 110; height: 94%; border: thick $warning; background: $surface;
+        padding: 0 1;
+    }
+    FacilitatorScreen .heading { text-style: bold; color: $warning; margin-top: 1; }
+    FacilitatorScreen #events { height: 8; border: round $primary-darken-2; }
+    FacilitatorScreen #custom { height: auto; }
+    FacilitatorScreen #headline { width: 1fr; }
+    FacilitatorScreen #lever { width: 30; }
+    FacilitatorScreen #amount { width: 12; }
+    FacilitatorScreen #queued, FacilitatorScreen #state, FacilitatorScreen #predictions {
+        height: auto;
+    }
+    FacilitatorScreen #fac-buttons { height: auto; margin-top: 1; }
+    FacilitatorScreen #fac-buttons Button { margin-right: 1; }
+    """
+
+    def __init__(self, session: Session, revealed: bool = False) -> None:
+        super().__init__()
+        self.session = session
+        self.revealed = revealed
+
+    def compose(self) -> ComposeResult:
+        g = self.session.game
+        gd = g.data
+        with VerticalScroll():
+            yield Static(
+                Text(
+                    _("Facilitator: before {quarter}").format(quarter=g.quarter),
+                    style="bold reverse",
+                )
+            )
+            yield Static(_("Last quarter's journal"), classes="heading")
+            yield Static(id="predictions")
+            yield Static(_("Inject an event from the catalogue (enter)"), classes="heading")
+            yield OptionList(
+                *[Option(tc(ev.name), id=ev.id) for ev in gd.events],
+                id="events",
+            )
+            yield Static(_("Or a custom event: headline, and what it changes"), classes="heading")
+            with Horizontal(id="custom"):
+                yield Input(
+                    placeholder=_("e.g. The Senate passes RASA"),
+                    max_length=HEADLINE_MAX,
+                    id="headline",
+                )
+                yield Select(
+                    [
+                        (tc(lev.name) if getattr(lev, "name", "") else key, key)
+                        for key, lev in gd.levers.items()
+                    ],
+                    prompt=_("a lever"),
+                    id="lever",
+                )
+                yield Input(placeholder=_("+/- amount"), id="amount", validators=[Number()])
+            yield Button(_("Queue the custom event"), id="queue-custom")
+            yield Static(id="queued")
+            yield Static(_("Both sides' policies"), classes="heading")
+            yield Static(id="state")
+            with Horizontal(id="fac-buttons"):
+                yield Button(_("Advance to the quarter"), id="advance", variant="primary")
+                yield Button(_("Reveal / hide both sides"), id="reveal")
+        yield G2Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_panels()
+        self.query_one("#events", OptionList).focus()
+
+    def refresh_panels(self) -> None:
+        s, g = self.session, self.session.game
+        last = g.history[-1]["quarter"] if g.history else None
+        lines = prediction_lines(s.journal_for(last), self._meter_words) if last else []
+        self.query_one("#predictions", Static).update(
+            "\n".join(lines) or _("Nothing written last quarter.")
+        )
+        queued = [self._inject_words(i) for i in s.pending_injects]
+        self.query_one("#queued", Static).update(
+            _("Queued for {quarter}: {events}").format(
+                quarter=g.quarter, events=_("; ").join(queued)
+            )
+            if queued
+            else _("Nothing queued: the quarter plays as the dice fall.")
+        )
+        self.query_one("#state", Static).update(self._state() if self.revealed else _("hidden"))
+
+    def _meter_words(self, meter: str) -> tuple[str, str]:
+        m = self.session.game.data.meters.get(meter)
+        return (m.name, m.fmt) if m is not None else (meter, "num")
+
+    def _inject_words(self, inj: dict) -> str:
+        gd = self.session.game.data
+        if "event" in inj:
+            ev = next((e for e in gd.events if e.id == inj["event"]), None)
+            return tc(ev.name) if ev is not None else inj["event"]
+        ((lever, amount),) = inj.get("add", {}).items()
+        return f"{inj['headline']} ({lever} {amount:+g})"
+
+    def _state(self) -> Table:
+        g = self.session.game
+        table = Table(box=None, padding=(0, 1), show_header=True)
+        table.add_column(_("lever"))
+        for side in ("us", "china"):
+            table.add_column(_("United States") if side == "us" else _("China"))
+        policies = {side: g.policy(side) for side in ("us", "china")}
+        keys = [k for k in g.data.levers if any(k in policies[s] for s in policies)]
+        for k in keys:
+            lev = g.data.levers[k]
+            cells = []
+            for side in ("us", "china"):
+                v = policies[side].get(k, "")
+                cells.append(tc(str(v).replace("_", " ")) if isinstance(v, str) else f"{v:g}")
+            table.add_row(tc(getattr(lev, "name", k) or k), *cells)
+        return table
+
+    # -- actions
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.session.pending_injects.append({"event": event.option.id})
+        self.refresh_panels()
+        self.notify(_("Queued: {event}").format(event=event.option.prompt), markup=False, timeout=3)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "advance":
+            self.action_advance()
+        elif event.button.id == "reveal":
+            self.action_reveal()
+        elif event.button.id == "queue-custom":
+            self.queue_custom()
+
+    def queue_custom(self) -> None:
+        headline = self.query_one("#headline", Input).value.strip()
+        lever = self.query_one("#lever", Select).value
+        amount = self.query_one("#amount", Input).value.strip()
+        try:
+            value = float(amount)
+        except ValueError:
+            value = None
+        if not headline or lever is Select.NULL or value is None:
+            self.notify(
+                _("A custom event needs a headline, a lever and an amount."), severity="error"
+            )
+            return
+        self.session.pending_injects.append({"headline": headline, "add": {str(lever): value}})
+        self.query_one("#headline", Input).value = ""
+        self.query_one("#amount", Input).value = ""
+        self.refresh_panels()
+
+    def action_reveal(self) -> None:
+        self.revealed = not self.revealed
+        self.refresh_panels()
+
+    def action_advance(self) -> None:
+        self.dismiss(None)
