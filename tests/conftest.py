@@ -28,6 +28,17 @@ def _own_settings(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("G2_CONFIG_DIR", str(tmp_path_factory.mktemp("g2-config")))
 
 
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """The language is process-wide (game.i18n): every test starts in English, whatever the one
+    before it chose ($G2_LANG, a --lang, the new-game screen's button)."""
+    from game import i18n
+
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
+
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 SCENARIOS = tuple(sorted(load_data().scenarios))

@@ -182,11 +182,11 @@ ROLES = {
         "objectives": [
             {
                 "en": "End with the score at US +{margin} or more.",
-                "zh": "结束时比分达到美国 +{margin} 或以上。",
+                "zh": "结束时领先分达到美国 +{margin} 或以上。",
             },
             {
                 "en": "Pass the Remote Access Security Act before the end.",
-                "zh": "在推演结束前通过《远程访问安全法》。",
+                "zh": "在推演结束前通过《远程访问安全法案》。",
             },
         ],
     },
@@ -199,7 +199,7 @@ ROLES = {
         "objectives": [
             {
                 "en": "End with the score at China +{margin} or more.",
-                "zh": "结束时比分达到中国 +{margin} 或以上。",
+                "zh": "结束时领先分达到中国 +{margin} 或以上。",
             },
             {
                 "en": "Raise Huawei's share of China's chip market.",

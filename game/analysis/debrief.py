@@ -244,6 +244,9 @@ def load_record(path: str | Path) -> Record:
     p = Path(path)
     body = read_save(p)
     game = load_game(p, body)
+    from game.i18n import add_translations
+
+    add_translations(game.data.translations)  # a scenario file's own Chinese, embedded in the save
     extra = body.get("extra") or {}
     side = extra.get("side") if extra.get("side") in SIDES else "us"
     opponent = clean_text(extra.get("opponent"), 64) or default_opponent(side)
