@@ -49,7 +49,8 @@ def chinese():
     i18n.set_language("en")
 
 
-@pytest.mark.parametrize("size", [(80, 24), pytest.param((120, 40), marks=pytest.mark.slow)])
+@pytest.mark.slow  # with the full Chinese game and the Chinese snapshots, in .ci/run's slow set
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_a_quarter_in_chinese_shows_no_english_but_names(tmp_path, cheap_forecasts, chinese, size):
     s = Session.new("us", "2025-deepseek-shock", "pragmatist", seed=5, save_dir=tmp_path)
     seen: dict[str, list[str]] = {}

@@ -181,3 +181,45 @@ def test_quit_confirmation(snap_compare, tmp_path, size):
     assert snap_compare(
         after_a_quarter(tmp_path), terminal_size=size, run_before=press_then_wait("x", "enter", "q")
     )
+
+
+def a_facilitated_game(tmp_path):
+    """A facilitated game one quarter in, the US having written why and predicted the gap."""
+    s = Session.new("us", seed=3, opponent="pragmatist", save_dir=tmp_path)
+    s.facilitator, s.team = True, "Table 3"
+    s.note_journal(
+        "us", "Stargate now, RASA next: keep the cloud door shut", "capability_gap_months", 6
+    )
+    s.resolve(["stargate_tranche"], autosave=False)
+    return G2App(s, tmp_path)
+
+
+@pytest.mark.slow  # the default run stays under a minute; .ci/run runs it after
+@pytest.mark.parametrize("size", SIZES)
+def test_journal_screen(snap_compare, tmp_path, size):
+    """e in a facilitated game: the decision journal asks why (one line) and for one meter's value
+    after the quarter (each meter with its value now), with Commit and Back."""
+    assert snap_compare(
+        a_facilitated_game(tmp_path), terminal_size=size, run_before=press_then_wait("x", "e")
+    )
+
+
+@pytest.mark.slow  # the default run stays under a minute; .ci/run runs it after
+@pytest.mark.parametrize("size", SIZES)
+def test_facilitator_console(snap_compare, tmp_path, size):
+    """f in a facilitated game: last quarter's rationale and prediction against what happened, the
+    catalogue of events to inject, the custom event's headline, lever and amount, the queue, both
+    sides' policies (hidden until ctrl+r), ^n to advance."""
+    assert snap_compare(
+        a_facilitated_game(tmp_path), terminal_size=size, run_before=press_then_wait("x", "f")
+    )
+
+
+@pytest.mark.slow  # the default run stays under a minute; .ci/run runs it after
+@pytest.mark.parametrize("size", SIZES)
+def test_briefing_card(snap_compare, tmp_path, size):
+    """b: the side's briefing card: the scenario and its dates, the situation, the role, the
+    objectives, what wins, the starting situation, the moves it may use, questions to think about."""
+    assert snap_compare(
+        a_facilitated_game(tmp_path), terminal_size=size, run_before=press_then_wait("x", "b")
+    )

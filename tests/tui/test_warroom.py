@@ -25,7 +25,7 @@ async def choose(app, pilot, key):
     await pilot.pause()
 
 
-def test_play_a_quarter_as_the_us_with_preview_report_and_save(tmp_path):
+def test_play_a_quarter_as_the_us_with_preview_report_and_save(tmp_path, cheap_forecasts):
     s = Session.new("us", "2025-deepseek-shock", "pragmatist", seed=3, save_dir=tmp_path)
     seen = {}
 
