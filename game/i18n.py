@@ -155,6 +155,30 @@ def score_text(points: float, short: bool = False, side: str | None = None) -> s
     return f"{name} +{abs(points):.1f}"
 
 
+def meter_value(x: float, fmt: str) -> str:
+    """A meter's value by its `fmt` (meters.yaml), as players read it in the current language:
+    1.80M, 277k, $80B, ¥80k, +5.2 mo in English; 180万, 27.7万, 800亿美元, 8.0万元, +5.2个月 in
+    Chinese. Shared by the screens (game.tui.format) and the printed reports."""
+    zh = _lang == "zh"
+    if fmt == "compute":
+        if zh:  # below 1万 Babel's compact form is the bare number
+            return f"{x:.0f}" if abs(x) < 1e4 else compact(x, 2 if abs(x) >= 1e8 else 1)
+        return f"{x / 1e6:.2f}M" if abs(x) >= 1e6 else f"{x / 1e3:.0f}k"
+    if fmt == "pct":
+        return f"{x:.1f}%"
+    if fmt == "ratio":
+        return f"{x:.1f}×"
+    if fmt == "months":
+        return f"{x:+.1f}个月" if zh else f"{x:+.1f} mo"
+    if fmt == "money":
+        if zh:
+            return f"{x * 10:.0f}亿美元" if abs(x) < 1000 else f"{x / 1000:.2f}万亿美元"
+        return f"${x:.0f}B"
+    if fmt == "rmb":
+        return f"{x / 1e4:.1f}万元" if zh else f"¥{x / 1e3:.0f}k"
+    return f"{x:.1f}"
+
+
 def compact(x: float, digits: int = 1) -> str:
     """A large number as its readers write it: '1.8M' / '277K' in English, '180万' / '27.7万'
     / '800亿' in Chinese (Babel's compact formats)."""

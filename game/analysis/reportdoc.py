@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from game.i18n import _, language, set_language
+from game.i18n import _, language, meter_value, set_language
+from game.i18n import score_text as i18n_score_text
 
 FORMATS = ("md", "html")
 MAX_TEXT = 300  # characters of any one text a save carries (a rationale, a team name)
@@ -53,11 +54,7 @@ def favours(points: float) -> str:
 def score_text(points: float) -> str:
     """US-positive score points labelled with the side they favour: 'US +3.6', 'China +1.3',
     'even 0.0' (美国 +3.6 / 中国 +1.3 in Chinese): the game's one convention for scores."""
-    side = favours(points)
-    if not side:
-        return _("even {points}").format(points="0.0")
-    name = _("US") if side == "us" else _("China")
-    return f"{name} +{abs(points):.1f}"
+    return i18n_score_text(points, side=favours(points))
 
 
 def side_label(side: str) -> str:
@@ -74,25 +71,8 @@ def side_subject(side: str) -> str:
 
 
 def meter_text(x: float, fmt: str) -> str:
-    """A meter's value as the game shows it (game.tui.format.value, which analysis may not import)."""
-    zh = language() == "zh"
-    if fmt == "compute":
-        if zh:
-            from game.i18n import compact
-
-            return compact(x, 2 if abs(x) >= 1e8 else 1)
-        return f"{x / 1e6:.2f}M" if abs(x) >= 1e6 else f"{x / 1e3:.0f}k"
-    if fmt == "pct":
-        return f"{x:.1f}%"
-    if fmt == "ratio":
-        return f"{x:.1f}×"
-    if fmt == "months":
-        return f"{x:+.1f}个月" if zh else f"{x:+.1f} mo"
-    if fmt == "money":
-        return f"{x * 10:.0f}亿美元" if zh else f"${x:.0f}B"
-    if fmt == "rmb":
-        return f"{x / 1e4:.1f}万元" if zh else f"¥{x / 1e3:.0f}k"
-    return f"{x:.1f}"
+    """A meter's value as the game shows it (game.i18n.meter_value)."""
+    return meter_value(x, fmt)
 
 
 def change_text(x: float, fmt: str) -> str:

@@ -4,51 +4,20 @@ in Chinese (game.i18n.compact)."""
 
 from __future__ import annotations
 
-from game.i18n import _, language
+from game.i18n import _, language, meter_value
 
 BLOCKS = "▁▂▃▄▅▆▇█"
 
 
 def value(x: float, fmt: str) -> str:
-    if language() == "zh" and fmt in ZH_VALUE:
-        return ZH_VALUE[fmt](x)
-    if fmt == "compute":
-        return f"{x / 1e6:.2f}M" if abs(x) >= 1e6 else f"{x / 1e3:.0f}k"
-    if fmt == "pct":
-        return f"{x:.1f}%"
-    if fmt == "ratio":
-        return f"{x:.1f}×"
-    if fmt == "months":
-        return f"{x:+.1f} mo"
-    if fmt == "money":
-        return f"${x:.0f}B"
-    if fmt == "rmb":
-        return f"¥{x / 1e3:.0f}k"
-    return f"{x:.1f}"
-
-
-def _zh_compute(x: float) -> str:
-    from game.i18n import compact
-
-    if abs(x) < 1e4:  # below 1万 Babel's compact form is the bare number
-        return f"{x:.0f}"
-    return compact(x, 2 if abs(x) >= 1e8 else 1)
-
-
-# Chinese readers count in 万 and 亿: 180万 B300e, 800亿美元, 8万元
-ZH_VALUE = {
-    "compute": _zh_compute,
-    "money": lambda x: f"{x * 10:.0f}亿美元" if abs(x) < 1000 else f"{x / 1000:.2f}万亿美元",
-    "rmb": lambda x: f"{x / 1e4:.1f}万元",
-    "months": lambda x: f"{x:+.1f}个月",
-}
+    return meter_value(x, fmt)
 
 
 def change(x: float, fmt: str) -> str:
     if abs(x) < 1e-9:
         return "·"
-    if language() == "zh" and fmt in ZH_VALUE:
-        return ("+" if x > 0 else "−") + ZH_VALUE[fmt](abs(x)).lstrip("+")
+    if language() == "zh" and fmt in ("compute", "months", "money", "rmb"):
+        return ("+" if x > 0 else "−") + meter_value(abs(x), fmt).lstrip("+")
     if fmt == "compute":
         return ("+" if x > 0 else "−") + value(abs(x), fmt)
     if fmt == "rmb":
