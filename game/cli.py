@@ -1015,7 +1015,7 @@ def _add_sim(sub) -> None:
 
 def _add_analysis(sub) -> None:
     """`g2 calibrate`, `g2 tournament` and `g2 balance`."""
-    from game.analysis.balance import DESIGN_SCENARIOS
+    from game.analysis import DESIGN_SCENARIOS
 
     c = sub.add_parser(
         "calibrate",

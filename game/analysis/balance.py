@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from game.ai import PERSONAS, Hold, Mixture, agent_policy, agent_rng, make_agent
+from game.analysis import DESIGN_SCENARIOS  # noqa: F401  (balance.DESIGN_SCENARIOS, as before)
 from game.engine import model
 from game.engine.data import (
     SIDES,
@@ -35,7 +36,6 @@ from game.engine.runner import Trace, run
 from game.engine.yamlsrc import Doc, read
 
 RESULT_OF = {"us": model.RESULT_US, "china": model.RESULT_CHINA}
-DESIGN_SCENARIOS = ("2025-deepseek-shock", "long-game")
 TARGET_KEYS = (
     "choices_share_min",
     "dice_share_max",
