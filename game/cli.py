@@ -1313,6 +1313,10 @@ def _add_classroom(sub) -> None:
         return
     add_report_parser(sub)
     add_class_parser(sub)
+    from game.rooms.serve import add_join_parser, add_serve_parser  # the class in the browser
+
+    add_serve_parser(sub)
+    add_join_parser(sub)
 
 
 def main(argv: list[str] | None = None) -> int:

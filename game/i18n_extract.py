@@ -68,6 +68,7 @@ MESSAGE_SOURCES = (
     "analysis/debrief.py",
     "analysis/classview.py",
     "analysis/reportdoc.py",
+    "rooms",
 )
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 HEADER = "Translations of G2, the US-China AI compute race game"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import functools
 import math
 import os
 import random
@@ -13,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from game.ai import forecast
 from game.engine.data import CAPITAL_LEVERS, GameData, load_data
 
 # the app's save folder, before any test imports the UI: games started or loaded in tests
@@ -149,3 +151,60 @@ def special_files():
         return out
 
     return make
+
+
+# ----------------------------------------------------------------------------- the rooms' tests
+# (tests/rooms, tests/rooms_app: here, not in a conftest of their own, whose module name would
+# shadow this one for the tests that import from it)
+ROOM_SCENARIO, ROOM_SEED = "2025-deepseek-shock", 4
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    """A rooms database in the test's folder (game.rooms.store), the save folder beside it."""
+    from game.rooms.store import RoomStore
+
+    monkeypatch.setenv("G2_SAVES", str(tmp_path / "saves"))
+    st = RoomStore(tmp_path / "rooms.db")
+    yield st
+    st.close()
+
+
+@pytest.fixture
+def room(store):
+    """(room id, {"us": code, "china": code, "facilitator": code})."""
+    return store.open_room(ROOM_SCENARIO, ROOM_SEED)
+
+
+@pytest.fixture
+def quick_polls(monkeypatch):
+    """The room's war room and console ask the room every 0.1 s (every second in class)."""
+    from game.rooms.console import ConsoleScreen
+    from game.rooms.screens import RoomWarRoom
+
+    monkeypatch.setattr(RoomWarRoom, "POLL", 0.1)
+    monkeypatch.setattr(ConsoleScreen, "POLL", 0.1)
+
+
+# the terminal UI's and the rooms' tests: previews on a few games
+@pytest.fixture
+def cheap_forecasts(monkeypatch):
+    """Previews (numbers and paths), advice and the game-over comparison on a few games instead of hundreds."""
+    preview, compare = forecast.preview, forecast.compare_with_personas
+    path = forecast.preview_path
+
+    @functools.wraps(path)
+    def small_path(game, move, side, n=8):
+        return path(game, move, side, n=min(n, 8))
+
+    @functools.wraps(preview)
+    def small_preview(game, move, side, n=8):
+        return preview(game, move, side, n=min(n, 8))
+
+    @functools.wraps(compare)
+    def small_compare(game, side, opponent, n=4):
+        return compare(game, side, opponent, min(n, 4))
+
+    monkeypatch.setattr(forecast, "preview", small_preview)
+    monkeypatch.setattr(forecast, "preview_path", small_path)
+    monkeypatch.setattr(forecast, "compare_with_personas", small_compare)

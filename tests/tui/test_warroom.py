@@ -25,6 +25,7 @@ async def choose(app, pilot, key):
     await pilot.pause()
 
 
+@pytest.mark.slow  # ~4 s; the default run keeps the shorter war-room tests
 def test_play_a_quarter_as_the_us_with_preview_report_and_save(tmp_path, cheap_forecasts):
     s = Session.new("us", "2025-deepseek-shock", "pragmatist", seed=3, save_dir=tmp_path)
     seen = {}
