@@ -22,6 +22,9 @@ from game.analysis.reportdoc import md_escape
 from game.engine.api import Game, load_game
 from game.i18n import set_language, tc
 
+# ~3 s of games, counterfactuals and matplotlib: in .ci/run's slow set (the default run stays < 60 s)
+pytestmark = pytest.mark.slow
+
 SCENARIO = "2026-h200-thaw"
 QUARTERS = 3
 GAMES = 6  # simulated futures per choice in the counterfactual: enough to rank, fast to run
