@@ -57,7 +57,7 @@ def check_invariants(g, gd) -> None:
 
 # the scenarios that only extend 2025-deepseek-shock (longer, or with the full ban) or are derived
 # from the backtest (2026-h200-thaw) run under `slow`; the default run keeps the two base worlds
-_DERIVED = ("long-game", "calib-full-ban", "2026-h200-thaw")
+_DERIVED = ("long-game", "calib-full-ban", "2026-h200-thaw", "2025-backtest")  # slow set
 SCENARIO_PARAMS = [
     pytest.param(s, marks=pytest.mark.slow) if s in _DERIVED else s for s in SCENARIOS
 ]

@@ -138,15 +138,27 @@ def test_two_browsers_play_a_quarter_and_the_facilitator_watches(served):
                 pages[who].wait_for_timeout(800 * PACE)
                 pages[who].screenshot(path=str(SHOTS / f"rooms-{who}-warroom.png"))
 
-            def end_quarter(page, why: str) -> None:
-                page.keyboard.press("e")
-                page.wait_for_timeout(800 * PACE)
-                page.keyboard.type(why, delay=10)  # the journal's rationale
-                page.keyboard.press("Enter")  # on to the prediction (left empty)
-                page.keyboard.press("Tab")
-                page.keyboard.press("Enter")  # commit
+            def end_quarter(page, why: str, done) -> None:
+                """e, the journal's line, commit; again if a slow first paint swallowed a key
+                (the canvas cannot be read: the room's database says whether it worked)."""
+                for _attempt in range(3):
+                    page.keyboard.press("e")
+                    page.wait_for_timeout(800 * PACE)
+                    page.keyboard.type(why, delay=10)  # the journal's rationale
+                    page.keyboard.press("Enter")  # on to the prediction (left empty)
+                    page.wait_for_timeout(300 * PACE)
+                    page.keyboard.press("Tab")
+                    page.wait_for_timeout(300 * PACE)
+                    page.keyboard.press("Enter")  # commit
+                    try:
+                        wait_for(done, 10, "the commit")
+                        return
+                    except AssertionError:
+                        for _ in range(2):  # close whatever is open (a briefing, the journal)
+                            page.keyboard.press("Escape")
+                            page.wait_for_timeout(500 * PACE)
 
-            end_quarter(pages["us"], "hold and watch")
+            end_quarter(pages["us"], "hold and watch", lambda: view().committed["us"])
             wait_for(lambda: view().committed["us"], 20, "the US's commit")
             pages["us"].wait_for_timeout(800 * PACE)
             pages["us"].screenshot(path=str(SHOTS / "rooms-us-waiting.png"))
@@ -154,7 +166,7 @@ def test_two_browsers_play_a_quarter_and_the_facilitator_watches(served):
             pages["facilitator"].screenshot(path=str(SHOTS / "rooms-console.png"))
             assert view().turns == 0 and not view().committed["china"]
 
-            end_quarter(pages["china"], "build Ascend")
+            end_quarter(pages["china"], "build Ascend", lambda: view().turns == 1)
             wait_for(lambda: view().turns == 1, 20, "the quarter to resolve")
             for who in ("us", "china"):
                 pages[who].wait_for_timeout(2000 * PACE)

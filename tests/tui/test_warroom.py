@@ -82,6 +82,7 @@ def test_play_a_quarter_as_the_us_with_preview_report_and_save(tmp_path, cheap_f
     drive(more, loaded)
 
 
+@pytest.mark.slow  # ~2.5 s
 def test_illegal_and_unaffordable_moves_are_refused_with_the_reason(tmp_path, cheap_forecasts):
     s = Session.new("us", seed=1, save_dir=tmp_path)
 
