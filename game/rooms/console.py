@@ -21,8 +21,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.validation import Number
-from textual.widgets import Button, Header, Input, OptionList, Select, Static
+from textual.widgets import Button, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from game.engine.api import Game, TurnResult, one_line
@@ -33,7 +32,11 @@ from game.rooms.session import catch_up, rebuild, scored_journal
 from game.rooms.store import AccessDenied, Member, RoomError, RoomStore, RoomView
 from game.tui import format as fmt
 from game.tui.defaults import default_save_dir
-from game.tui.screens.facilitator import HEADLINE_MAX
+from game.tui.screens.facilitator import (
+    clear_custom_inject,
+    custom_inject_fields,
+    read_custom_inject,
+)
 from game.tui.screens.journal import prediction_lines
 from game.tui.screens.report import side_label
 from game.tui.widgets.footer import G2Footer
@@ -210,25 +213,7 @@ class ConsoleScreen(Screen[None]):
                         _("Or a custom event: headline, and what it changes"), classes="heading"
                     )
                     with Horizontal(id="custom"):
-                        yield Input(
-                            placeholder=_("e.g. The Senate passes RASA"),
-                            max_length=HEADLINE_MAX,
-                            id="headline",
-                        )
-                        yield Select(
-                            [
-                                (tc(lev.name) if getattr(lev, "name", "") else key, key)
-                                for key, lev in gd.levers.items()
-                            ],
-                            prompt=_("a lever"),
-                            id="lever",
-                        )
-                        yield Input(
-                            placeholder=_("+/- amount"),
-                            id="amount",
-                            validators=[Number()],
-                            valid_empty=True,
-                        )
+                        yield from custom_inject_fields(gd)
                     yield Button(_("Queue the custom event"), id="queue-custom")
         with VerticalScroll(id="projector"):
             yield Static(id="proj-title")
@@ -467,21 +452,12 @@ class ConsoleScreen(Screen[None]):
 
     @on(Button.Pressed, "#queue-custom")
     def queue_custom(self) -> None:
-        headline = self.query_one("#headline", Input).value.strip()
-        lever = self.query_one("#lever", Select).value
-        try:
-            value = float(self.query_one("#amount", Input).value.strip())
-        except ValueError:
-            value = None
-        if not headline or lever is Select.NULL or value is None:
+        inject = read_custom_inject(self)
+        if inject is not None and self._do(self.store.inject, inject):
+            clear_custom_inject(self)
             self.notify(
-                _("A custom event needs a headline, a lever and an amount."), severity="error"
+                _("Queued: {event}").format(event=inject["headline"]), markup=False, timeout=3
             )
-            return
-        if self._do(self.store.inject, {"headline": headline, "add": {str(lever): value}}):
-            self.query_one("#headline", Input).value = ""
-            self.query_one("#amount", Input).value = ""
-            self.notify(_("Queued: {event}").format(event=headline), markup=False, timeout=3)
 
     @on(Button.Pressed, "#force")
     def action_force(self) -> None:

@@ -410,21 +410,29 @@ class RoomWarRoom(WarRoom):
 
     # -- ending the quarter: commit, then wait for the room
     def _end_quarter_now(self) -> None:
+        self._show_waiting()
+        self.resolve_quarter()
+
+    def _show_waiting(self) -> None:
         self.busy = True
         self.refresh_bindings()
         self.show_plan()
         self.sub_title = self.room_status()
-        self.resolve_quarter()
 
     @work(thread=True, exclusive=True, group="turn")
     def resolve_quarter(self) -> None:
         s = self.session
+        self._await_quarter(lambda: s.resolve(self.chosen[s.side]), (RoomError, IllegalMove))
+
+    def _await_quarter(self, play, refused: tuple[type[Exception], ...]) -> None:
+        """In the turn worker: `play()` (commit and wait, or only wait) until the room resolves the
+        quarter, then its report; a lost code ends the visit, a refusal frees the plan again."""
         try:
-            r = s.resolve(self.chosen[s.side])
+            r = play()
         except AccessDenied as exc:
             self.app.call_from_thread(self.app.lost_access, str(exc))
             return
-        except (RoomError, IllegalMove) as exc:
+        except refused as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             self.app.call_from_thread(self._unbusy)
             return
@@ -433,26 +441,12 @@ class RoomWarRoom(WarRoom):
 
     def _wait_for_room(self) -> None:
         """This side has committed (in an earlier visit): wait for the quarter, then its report."""
-        self.busy = True
-        self.refresh_bindings()
-        self.show_plan()
-        self.sub_title = self.room_status()
+        self._show_waiting()
         self.wait_quarter()
 
     @work(thread=True, exclusive=True, group="turn")
     def wait_quarter(self) -> None:
-        s = self.session
-        try:
-            r = s.wait()
-        except AccessDenied as exc:
-            self.app.call_from_thread(self.app.lost_access, str(exc))
-            return
-        except RoomError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-            self.app.call_from_thread(self._unbusy)
-            return
-        if r is not None:
-            self.post_message(TurnResolved(r))
+        self._await_quarter(self.session.wait, (RoomError,))
 
     def _caught_out(self) -> None:
         """The room played the quarter without this side's moves (the facilitator closed it)."""

@@ -24,6 +24,45 @@ from game.tui.widgets.footer import G2Footer
 HEADLINE_MAX = 160
 
 
+def custom_inject_fields(gd) -> ComposeResult:
+    """The custom event's row: a headline, a lever and an amount (ids headline, lever, amount);
+    the terminal's console and the room's console both show it (read with read_custom_inject)."""
+    yield Input(
+        placeholder=_("e.g. The Senate passes RASA"), max_length=HEADLINE_MAX, id="headline"
+    )
+    yield Select(
+        [
+            (tc(lev.name) if getattr(lev, "name", "") else key, key)
+            for key, lev in gd.levers.items()
+        ],
+        prompt=_("a lever"),
+        id="lever",
+    )
+    yield Input(placeholder=_("+/- amount"), id="amount", validators=[Number()], valid_empty=True)
+
+
+def read_custom_inject(screen) -> dict | None:
+    """The custom event `screen`'s row describes, as an inject ({headline, add: {lever: n}}), or
+    None (the screen is told why) when a part is missing."""
+    headline = screen.query_one("#headline", Input).value.strip()
+    lever = screen.query_one("#lever", Select).value
+    try:
+        value = float(screen.query_one("#amount", Input).value.strip())
+    except ValueError:
+        value = None
+    if not headline or lever is Select.NULL or value is None:
+        screen.notify(
+            _("A custom event needs a headline, a lever and an amount."), severity="error"
+        )
+        return None
+    return {"headline": headline, "add": {str(lever): value}}
+
+
+def clear_custom_inject(screen) -> None:
+    screen.query_one("#headline", Input).value = ""
+    screen.query_one("#amount", Input).value = ""
+
+
 class FacilitatorScreen(ModalScreen[None]):
     """Dismisses with None when the facilitator advances to the next quarter."""
 
@@ -74,20 +113,7 @@ class FacilitatorScreen(ModalScreen[None]):
             )
             yield Static(_("Or a custom event: headline, and what it changes"), classes="heading")
             with Horizontal(id="custom"):
-                yield Input(
-                    placeholder=_("e.g. The Senate passes RASA"),
-                    max_length=HEADLINE_MAX,
-                    id="headline",
-                )
-                yield Select(
-                    [
-                        (tc(lev.name) if getattr(lev, "name", "") else key, key)
-                        for key, lev in gd.levers.items()
-                    ],
-                    prompt=_("a lever"),
-                    id="lever",
-                )
-                yield Input(placeholder=_("+/- amount"), id="amount", validators=[Number()])
+                yield from custom_inject_fields(gd)
             yield Button(_("Queue the custom event"), id="queue-custom")
             yield Static(id="queued")
             yield Static(_("Both sides' policies"), classes="heading")
@@ -162,21 +188,11 @@ class FacilitatorScreen(ModalScreen[None]):
             self.queue_custom()
 
     def queue_custom(self) -> None:
-        headline = self.query_one("#headline", Input).value.strip()
-        lever = self.query_one("#lever", Select).value
-        amount = self.query_one("#amount", Input).value.strip()
-        try:
-            value = float(amount)
-        except ValueError:
-            value = None
-        if not headline or lever is Select.NULL or value is None:
-            self.notify(
-                _("A custom event needs a headline, a lever and an amount."), severity="error"
-            )
+        inject = read_custom_inject(self)
+        if inject is None:
             return
-        self.session.pending_injects.append({"headline": headline, "add": {str(lever): value}})
-        self.query_one("#headline", Input).value = ""
-        self.query_one("#amount", Input).value = ""
+        self.session.pending_injects.append(inject)
+        clear_custom_inject(self)
         self.refresh_panels()
 
     def action_reveal(self) -> None:
