@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -42,6 +42,17 @@ MAX_CODE = 64  # characters a code box takes (a code is 8, shown as K7QX-2MPD)
 
 
 # ----------------------------------------------------------------------------- joining
+
+
+class CodeInput(Input):
+    """The code box. A pasted code that ends its line joins at once, as typing it and pressing
+    enter would (`g2 join URL --code` pastes the code so: one event, so no key can overtake it)."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # Input's own handler runs after this one (Textual calls each class's) and inserts the
+        # first line; the submission it posts is handled after that
+        if event.text.rstrip(" ") != event.text.rstrip():  # a line break after the code
+            self.call_later(self.action_submit)
 
 
 class JoinScreen(Screen[None]):
@@ -83,7 +94,7 @@ class JoinScreen(Screen[None]):
                 ),
                 classes="hint",
             )
-            yield Input(
+            yield CodeInput(
                 value=self.code,
                 placeholder=_("Enter your join code"),
                 max_length=MAX_CODE,
