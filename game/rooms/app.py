@@ -6,6 +6,7 @@ the console. `g2 serve` runs one of these per browser tab (`python -m game.rooms
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -15,6 +16,13 @@ from game.rooms.store import AccessDenied, Member, RoomError, RoomStore
 from game.tui import app as tui_app
 from game.tui.app import G2App
 from game.tui.defaults import default_save_dir
+
+SERVER_CHECK = 1.0  # seconds between a served app's checks that its server is still there
+
+
+def served() -> bool:
+    """True when this app runs under `g2 serve` (textual-serve's web driver draws it)."""
+    return "web_driver" in os.environ.get("TEXTUAL_DRIVER", "")
 
 
 class RoomApp(G2App):
@@ -158,6 +166,15 @@ class RoomApp(G2App):
         self.push_screen(
             ConfirmScreen(question, _("Leave"), _("Stay"), title=_("Leave the room")), answered
         )
+
+    def on_mount(self) -> None:
+        # (G2App's on_mount runs too: Textual calls each class's handler)
+        if served():
+            # served, this app's terminal is the server: should the server die without a word
+            # (kill -9), its input just ends and nothing tells the app; it then ends itself, or
+            # it would go on asking the room forever
+            parent = os.getppid()
+            self.set_interval(SERVER_CHECK, lambda: os.getppid() == parent or self.exit())
 
     def action_load(self) -> None:
         self.notify(_("In a room the game lives in the room: there is nothing to load."))

@@ -81,7 +81,9 @@ def app_command(db: Path) -> str:
     argv = [sys.executable, "-m", "game.rooms.app", "--db", str(db), "--lang", language()]
     if sys.platform == "win32":
         return subprocess.list2cmdline(argv)
-    return shlex.join(argv)
+    # exec: the shell textual-serve starts becomes the app, so the app's parent is the server
+    # (a served app ends itself when its server is gone: game.rooms.app)
+    return "exec " + shlex.join(argv)
 
 
 def check_port(host: str, port: int) -> None:

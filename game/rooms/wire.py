@@ -94,7 +94,7 @@ class PageTerminal:
             self._ws = await self._session.ws_connect(
                 self.url, timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=5)
             )
-        except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             await self._session.close()
             raise PageError(str(exc) or type(exc).__name__) from exc
         return self
@@ -280,9 +280,7 @@ class HeadlessPage:
 
     def text(self) -> str:
         """The screen as lines of text (wide characters once each)."""
-        return "\n".join(line.rstrip() for line in self.screen.display).replace(
-            "\u200b", ""
-        )
+        return "\n".join(line.rstrip() for line in self.screen.display).replace("\u200b", "")
 
     def shows(self, *texts: str) -> bool:
         flat = self.text().replace(" ", "")
@@ -355,8 +353,10 @@ async def end_quarter(page: HeadlessPage, journal: str = "", timeout: float = 60
     start = time.monotonic()
     await page.press("enter")
     await page.wait_until(
-        lambda p: not p.shows("Decision journal")
-        and (p.shows("waiting for the other team") or p.shows("the quarter's report")),
+        lambda p: (
+            not p.shows("Decision journal")
+            and (p.shows("waiting for the other team") or p.shows("the quarter's report"))
+        ),
         "the commit",
         timeout,
     )

@@ -37,7 +37,8 @@ def test_serve_says_where_and_who_can_reach_it():
 
 def test_each_browser_runs_the_room_app_on_the_servers_database(tmp_path):
     argv = shlex.split(srv.app_command(tmp_path / "my rooms.db"))
-    assert argv[:3] == [sys.executable, "-m", "game.rooms.app"]
+    # the shell becomes the app (exec): a served app's parent is the server, which it watches
+    assert argv[:4] == ["exec", sys.executable, "-m", "game.rooms.app"]
     assert argv[argv.index("--db") + 1] == str(tmp_path / "my rooms.db")
     assert argv[argv.index("--lang") + 1] == "en"
 

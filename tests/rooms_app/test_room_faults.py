@@ -1,0 +1,118 @@
+"""Faults of a served room, played as browsers would play it (headless pages on textual-serve's
+websocket, read through a terminal emulator): the server is killed with SIGKILL mid-quarter and
+started again; a team closes its tab and comes back."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+
+import pytest
+from served import free_port, room_apps, serving, wait_for
+
+from game.rooms.store import RoomStore
+from game.rooms.wire import HeadlessPage, end_quarter, join_as_team
+
+pytest.importorskip("pyte")
+US_MOVE = "h200_exports:case_by_case"
+
+
+async def pick_case_by_case(page: HeadlessPage) -> None:
+    """The US's second move in the list (H200 case-by-case review, 12 capital), added to the plan."""
+    await page.press("down", "down")
+    await page.wait_for("cost 12")
+    await page.press("enter")
+    await page.wait_for("Plan (United States): H200")
+
+
+@pytest.mark.slow  # ~15 s: a server started twice, four pages
+def test_a_server_killed_mid_quarter_loses_no_committed_move(tmp_path):
+    db = tmp_path / "rooms.db"
+    store = RoomStore(db)
+    room, codes = store.open_room("2025-deepseek-shock", 4)
+    fac = store.join(codes["facilitator"])
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+
+    with serving(db, port, tmp_path) as server:
+
+        async def before_the_kill() -> None:
+            async with HeadlessPage(url) as us, HeadlessPage(url) as china:
+                await join_as_team(us, codes["us"])
+                await join_as_team(china, codes["china"])
+                await pick_case_by_case(us)
+                await end_quarter(us, "before the kill")
+                await china.wait_for("United States has committed")
+                # China is mid-plan when the server dies: kill -9, no goodbye to anyone
+                os.kill(server.pid, signal.SIGKILL)
+                server.wait(10)
+                await us.wait_until(lambda p: p.gone, "the US's page to lose the server", 10)
+                await china.wait_until(lambda p: p.gone, "China's page to lose it", 10)
+
+        asyncio.run(before_the_kill())
+
+    # the apps the killed server had started end by themselves (their input is gone)
+    wait_for(lambda: not room_apps(db), 20, "the orphaned room apps to end")
+    with sqlite3.connect(db) as raw:
+        assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    v = store.view(fac)
+    assert v.committed == {"us": True, "china": False} and v.turns == 0
+    assert v.pending == {"us": [US_MOVE]}
+
+    with serving(db, port, tmp_path):
+
+        async def after_the_restart() -> None:
+            async with HeadlessPage(url) as us, HeadlessPage(url) as china:
+                # each team comes back with its code and finds the room as it was
+                await us.paste(codes["us"] + "\r")
+                await us.wait_for("Committed — waiting for the other team", timeout=60)
+                assert us.shows("Your moves: H200 export policy")
+                await join_as_team(china, codes["china"])
+                assert china.shows("2025Q1", "United States has committed")
+                await end_quarter(china, "after the restart")
+                await us.wait_for("the quarter's report", timeout=60)
+                assert us.shows("United States played: H200 export policy: case-by-case review")
+
+        asyncio.run(after_the_restart())
+
+    game = store.game(fac)
+    assert [rec["us"] for rec in game.history] == [[US_MOVE]]
+    journal = {e["side"]: e["rationale"] for e in store.view(fac).journal}
+    assert journal == {"us": "before the kill", "china": "after the restart"}
+    store.close()
+
+
+@pytest.mark.slow  # ~8 s: a server, three pages
+def test_a_team_that_closes_its_tab_comes_back_to_its_room_as_it_was(tmp_path):
+    db = tmp_path / "rooms.db"
+    store = RoomStore(db)
+    room, codes = store.open_room("2025-deepseek-shock", 4)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+
+    with serving(db, port, tmp_path):
+
+        async def play() -> None:
+            async with HeadlessPage(url) as us, HeadlessPage(url) as china:
+                await join_as_team(us, codes["us"])
+                await join_as_team(china, codes["china"])
+                await end_quarter(china, "first")
+                await end_quarter(us, "first")
+                await us.wait_for("the quarter's report")
+                await china.wait_for("the quarter's report")
+                await china.press("enter")  # on to 2025Q2
+                await china.wait_for("2025Q2", "End quarter")
+            # both tabs closed; the US comes back first, then China
+            async with HeadlessPage(url) as us:
+                await join_as_team(us, codes["us"])
+                assert us.shows("2025Q2", "China is planning")
+                await end_quarter(us, "second")
+                async with HeadlessPage(url) as china:
+                    await join_as_team(china, codes["china"])
+                    assert china.shows("2025Q2", "United States has committed")
+
+        asyncio.run(play())
+    assert room_apps(db) == [] or wait_for(lambda: not room_apps(db), 20, "the apps to end")
+    store.close()
