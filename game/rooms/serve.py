@@ -213,12 +213,6 @@ def cmd_serve(args) -> int:
     return 0
 
 
-JOIN_URL_HELP = N_(
-    "joining from a terminal needs the room's database on this machine (G2 has no network API "
-    "yet): open the address in a browser, or run g2 join on the machine that serves the rooms"
-)
-
-
 def is_url(text: str) -> bool:
     """True for a web address (http://…, https://…, or any scheme://…)."""
     t = text.strip().lower()
@@ -231,14 +225,16 @@ def add_join_parser(sub) -> argparse.ArgumentParser:
         "join",
         help=_("join a room in this terminal with a team's or the facilitator's code"),
         description=_(
-            "Join a room of this machine's rooms database (the one `g2 serve` serves) in this "
-            "terminal: a team plays its side, the facilitator gets the console. A web address "
-            "cannot be joined from a terminal: that needs the room's database on this machine "
-            "until G2 has a network API; open the address in a browser instead."
+            "Join a room in this terminal: a team plays its side, the facilitator gets the "
+            "console. Give the web address `g2 serve` printed (http://HOST:PORT) to play on the "
+            "serving machine over the network, exactly as a browser would; or give the room's id "
+            "to join on the serving machine itself, on its rooms database."
         ),
     )
     j.add_argument(
-        "room", metavar="ROOM-OR-URL", help=_("the room's id (a web address is refused: see above)")
+        "room",
+        metavar="URL-OR-ROOM",
+        help=_("the address g2 serve printed (http://HOST:PORT), or the room's id"),
     )
     j.add_argument("--code", required=True, help=_("your join code, e.g. K7QX-2MPD"))
     j.add_argument("--db", metavar="FILE", help=_(DB_HELP))
@@ -253,7 +249,7 @@ def cmd_join(args) -> int:
 
     target = args.room.strip()
     if is_url(target):
-        return _error("join", _(JOIN_URL_HELP))
+        return join_served(target, args.code)
     path = rooms_db(args.db)
     if not path.is_file():
         return _error(
@@ -276,4 +272,53 @@ def cmd_join(args) -> int:
     return 0
 
 
-__all__ = ["add_join_parser", "add_serve_parser", "cmd_join", "cmd_serve", "serve"]
+def join_served(url: str, code: str) -> int:
+    """`g2 join URL --code CODE`: the served page at `url`, played in this terminal (the code is
+    entered on its join screen, and checked where the rooms are)."""
+    import asyncio
+
+    from game.engine.api import one_line
+    from game.rooms.wire import PageError, relay, websocket_url
+
+    try:
+        websocket_url(url, 80, 24)
+    except PageError:
+        return _error("join", _("{url} is not a web address").format(url=url))
+    if sys.platform == "win32":
+        return _error(
+            "join",
+            _("joining by web address needs Linux or macOS: open {url} in a browser").format(
+                url=url
+            ),
+        )
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return _error(
+            "join",
+            _("joining by web address needs a terminal (or open {url} in a browser)").format(
+                url=url
+            ),
+        )
+    try:
+        how = asyncio.run(relay(url, code))
+    except PageError as exc:
+        return _error(
+            "join",
+            _(
+                "cannot reach {url} ({reason}): is g2 serve running there, and is it open to the network (--host 0.0.0.0)?"
+            ).format(url=url, reason=one_line(str(exc), 200)),
+        )
+    except KeyboardInterrupt:
+        return 130
+    if how == "lost":
+        print(
+            _(
+                "The connection to {url} was lost. Your team's committed moves are kept in the "
+                "room: join again with your code to go on."
+            ).format(url=url),
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+__all__ = ["add_join_parser", "add_serve_parser", "cmd_join", "cmd_serve", "join_served", "serve"]

@@ -19,6 +19,7 @@ import codecs
 import contextlib
 import json
 import os
+import shutil
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -167,10 +168,10 @@ async def relay(page: str, code: str = "", settle: float = 0.4) -> str:
     import termios
     import tty
 
-    fd_in, fd_out = sys.stdin.fileno(), sys.stdout.fileno()
-    columns, lines = os.get_terminal_size(fd_out)
+    columns, lines = shutil.get_terminal_size()
     loop = asyncio.get_running_loop()
-    async with PageTerminal(page, columns, lines) as term:
+    async with PageTerminal(page, columns, lines) as term:  # reached first: then the terminal
+        fd_in, fd_out = sys.stdin.fileno(), sys.stdout.fileno()
         typed: asyncio.Queue[str] = asyncio.Queue()
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
 

@@ -8,12 +8,13 @@ import asyncio
 import os
 import signal
 import sqlite3
+import time
 
 import pytest
 from served import free_port, room_apps, serving, wait_for
 
 from game.rooms.store import RoomStore
-from game.rooms.wire import HeadlessPage, end_quarter, join_as_team
+from game.rooms.wire import RESET, HeadlessPage, end_quarter, join_as_team
 
 pytest.importorskip("pyte")
 US_MOVE = "h200_exports:case_by_case"
@@ -115,4 +116,97 @@ def test_a_team_that_closes_its_tab_comes_back_to_its_room_as_it_was(tmp_path):
 
         asyncio.run(play())
     assert room_apps(db) == [] or wait_for(lambda: not room_apps(db), 20, "the apps to end")
+    store.close()
+
+
+def run_in_pty(argv: list[str], env: dict, size=(40, 120)):
+    """`argv` in a pseudo-terminal of `size` (rows, columns): (process, master fd, output list;
+    a thread keeps reading the output into the list)."""
+    import fcntl
+    import pty
+    import struct
+    import subprocess
+    import termios
+    import threading
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[0], size[1], 0, 0))
+    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env)
+    os.close(slave)
+    out: list[bytes] = []
+
+    def read() -> None:
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            out.append(data)
+
+    threading.Thread(target=read, daemon=True).start()
+    return proc, master, out
+
+
+@pytest.mark.slow  # ~8 s: a server, a terminal joining by web address, a page
+def test_a_team_joins_by_web_address_from_a_terminal_and_plays_its_side(tmp_path):
+    from served import env_for, g2
+
+    db = tmp_path / "rooms.db"
+    store = RoomStore(db)
+    room, codes = store.open_room("2025-deepseek-shock", 4)
+    fac = store.join(codes["facilitator"])
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+
+    def seen(out) -> str:
+        return b"".join(out).decode("utf-8", "replace")
+
+    with serving(db, port, tmp_path):
+        proc, master, out = run_in_pty(g2("join", url, "--code", codes["china"]), env_for(tmp_path))
+        try:
+            # the code is entered for the team: the briefing card of China's side comes up
+            wait_for(lambda: "Briefing card" in seen(out), 40, "China's briefing card")
+            os.write(master, b"\x1b")
+            wait_for(lambda: "End quarter" in seen(out)[-20000:], 20, "the war room")
+            time.sleep(1)
+            os.write(master, b"e")
+            wait_for(lambda: "Decision journal" in seen(out)[-30000:], 20, "the journal")
+            time.sleep(0.5)
+            os.write(master, b"from a terminal")
+            time.sleep(0.5)
+            os.write(master, b"\t\t\t")
+            time.sleep(0.5)
+            os.write(master, b"\r")
+            wait_for(lambda: store.view(fac).committed["china"], 20, "China's commit")
+
+            # the US plays from a browser's page; the quarter resolves for both
+            async def us_plays() -> None:
+                async with HeadlessPage(url) as us:
+                    await join_as_team(us, codes["us"])
+                    await end_quarter(us, "from a browser")
+
+            asyncio.run(us_plays())
+            wait_for(lambda: "quarter's report" in seen(out)[-60000:], 30, "China's report")
+
+            # leaving: q, then yes; the terminal gets its modes back
+            os.write(master, b"\r")  # the report
+            time.sleep(1)
+            os.write(master, b"q")
+            wait_for(lambda: "Leave the room?" in seen(out)[-20000:], 20, "the question")
+            time.sleep(0.5)
+            os.write(master, b"\r")  # Leave (the focused button)
+            assert proc.wait(20) == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            os.close(master)
+    assert seen(out).endswith(RESET)
+    v = store.view(fac)
+    assert v.turns == 1
+    assert {e["side"]: e["rationale"] for e in v.journal} == {
+        "china": "from a terminal",
+        "us": "from a browser",
+    }
     store.close()

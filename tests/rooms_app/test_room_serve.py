@@ -10,6 +10,7 @@ import socket
 import sys
 
 import pytest
+from served import free_port
 
 from game.rooms import serve as srv
 
@@ -60,18 +61,27 @@ def test_the_parsers_bind_localhost_by_default_and_check_the_port():
         parser().parse_args(["join", "ab2cd"])  # --code is required
 
 
-def test_join_help_says_a_web_address_needs_the_database_here(capsys):
+def test_join_help_says_a_web_address_or_a_room_id(capsys):
     with pytest.raises(SystemExit):
         parser().parse_args(["join", "--help"])
-    assert "network API" in " ".join(capsys.readouterr().out.split())
+    out = " ".join(capsys.readouterr().out.split())
+    assert "http://HOST:PORT" in out and "room's id" in out
 
 
-def test_join_refuses_a_web_address_with_the_reason(capsys):
+def test_join_by_web_address_says_why_it_cannot_when_there_is_no_terminal_or_no_server(
+    capsys, monkeypatch
+):
     args = parser().parse_args(["join", "http://class.example:8000/", "--code", "K7QX-2MPD"])
+    assert srv.cmd_join(args) == 2  # pytest's stdin is no terminal
+    assert "needs a terminal" in " ".join(capsys.readouterr().err.split())
+
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    args = parser().parse_args(["join", f"http://127.0.0.1:{free_port()}", "--code", "K7QX-2MPD"])
     assert srv.cmd_join(args) == 2
     err = " ".join(capsys.readouterr().err.split())
-    assert err.startswith("g2 join: error: joining from a terminal needs the room's database")
-    assert "network API" in err
+    assert err.startswith("g2 join: error: cannot reach http://127.0.0.1:")
+    assert "is g2 serve running there" in err
 
 
 def test_join_refuses_a_missing_database_a_wrong_code_and_another_rooms_code(
