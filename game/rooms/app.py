@@ -17,6 +17,7 @@ from game.tui import app as tui_app
 from game.tui.app import G2App
 from game.tui.defaults import default_save_dir
 
+SERVED_NICENESS = 19  # a served app's scheduling priority below its server's (see main)
 SERVER_CHECK = 1.0  # seconds between a served app's checks that its server is still there
 
 
@@ -197,6 +198,10 @@ def main(argv: list[str] | None = None) -> int:
         set_language(normalise(args.lang) if args.lang else from_env() or "en")
     except ValueError as exc:
         p.error(str(exc))
+    if served() and hasattr(os, "nice"):
+        # the server relays every session's screen and keys: under a class's load it must not
+        # wait behind the apps it relays (a starved relay drops sessions at its heartbeat)
+        os.nice(SERVED_NICENESS)
     RoomApp(db=args.db, code=args.code, room=args.room).run()
     return 0
 

@@ -88,7 +88,7 @@ def committed_text(view: RoomView) -> Text:
         if i:
             out.append("   ")
         done = view.committed.get(side)
-        out.append(f"{side_label(side)}: ", "bold")
+        out.append(_("{side}: ").format(side=side_label(side)), "bold")
         out.append(
             _("committed ✓") if done else _("planning …"), "bold green" if done else "yellow"
         )
@@ -282,7 +282,7 @@ class ConsoleScreen(Screen[None]):
         v, g = self.view, self.game
         out = Text()
         for side in SIDES:
-            out.append(f"{side_label(side)}: ", "bold")
+            out.append(_("{side}: ").format(side=side_label(side)), "bold")
             moves = (v.pending or {}).get(side)
             if moves is None:
                 out.append(_("not committed yet"), "dim")

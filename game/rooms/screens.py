@@ -117,6 +117,14 @@ class JoinScreen(Screen[None]):
             )
         yield G2Footer()
 
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste with nothing focused (a browser's page starts unfocused until it is clicked,
+        and a click may come before the app is up) goes to the code box all the same."""
+        box = self.query_one("#code", CodeInput)
+        box.focus()
+        box.post_message(events.Paste(event.text))
+        event.stop()
+
     def on_mount(self) -> None:
         if self.code and not self.error:  # `g2 join … --code`: the code is already entered
             self.call_after_refresh(self.action_join)

@@ -44,6 +44,7 @@ KEYS = {
 }
 # what a terminal needs after a relayed app vanished without saying goodbye: the main screen, the
 # cursor, and no mouse reporting or bracketed paste
+CHECK_EVERY = 0.05  # seconds a headless page waits after a change before reading its screen
 RESET = "\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?2004l\x1b[?25h\x1b[?1049l"
 
 
@@ -151,6 +152,13 @@ class PageTerminal:
             else:  # closing, closed or an error: the app or the server went away
                 break
 
+    def why_closed(self) -> str:
+        """How the connection closed: its close code and error, if any."""
+        ws = self._ws
+        if ws is None:
+            return "never opened"
+        return f"close code {ws.close_code}, {ws.exception() or 'no error'}"
+
     @property
     def ended(self) -> bool:
         """True when the app ended the connection itself (a normal close: the player quit), not
@@ -242,6 +250,7 @@ class HeadlessPage:
         self.changed = asyncio.Event()
         self.drawn_at = 0.0  # when output last arrived (time.monotonic)
         self.received = 0  # bytes of output so far
+        self._unread: list[bytes] = []  # output not yet fed to the screen
         self._reader: asyncio.Task | None = None
 
     async def __aenter__(self) -> HeadlessPage:
@@ -267,8 +276,10 @@ class HeadlessPage:
         await self.terminal.close()
 
     async def _read(self) -> None:
+        # only kept here: the screen reads it when asked (text), so this loop stays quick and
+        # answers the server's heartbeat however much the page draws
         async for chunk in self.terminal.output():
-            self.stream.feed(chunk)
+            self._unread.append(chunk)
             self.received += len(chunk)
             self.drawn_at = time.monotonic()
             self.changed.set()
@@ -281,6 +292,9 @@ class HeadlessPage:
 
     def text(self) -> str:
         """The screen as lines of text (wide characters once each)."""
+        if self._unread:
+            data, self._unread = b"".join(self._unread), []
+            self.stream.feed(data)
         return "\n".join(line.rstrip() for line in self.screen.display).replace("\u200b", "")
 
     def shows(self, *texts: str) -> bool:
@@ -305,13 +319,17 @@ class HeadlessPage:
         start = time.monotonic()
         while not ok(self):
             if self.gone:
-                raise PageError(f"the page closed while waiting for {what}:\n{self.text()}")
+                raise PageError(
+                    f"the page closed ({self.terminal.why_closed()}) while waiting for {what}:"
+                    f"\n{self.text()}"
+                )
             left = timeout - (time.monotonic() - start)
             if left <= 0:
                 raise TimeoutError(f"timed out waiting for {what}; the page shows:\n{self.text()}")
             self.changed.clear()
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self.changed.wait(), min(left, 0.5))
+            await asyncio.sleep(CHECK_EVERY)  # let a drawing finish before reading the screen
         return time.monotonic() - start
 
     async def press(self, *keys: str) -> None:
@@ -340,11 +358,16 @@ async def join_as_team(page: HeadlessPage, code: str, timeout: float = 60.0) -> 
         await page.wait_until(lambda p: not p.shows("Briefing card"), "the war room", timeout)
 
 
-async def end_quarter(page: HeadlessPage, journal: str = "", timeout: float = 60.0) -> float:
-    """e, the journal's line, commit: the seconds from the last key to the screen saying the
-    moves are in (waiting for the other team, or the quarter's report)."""
+async def end_quarter(
+    page: HeadlessPage, journal: str = "", timeout: float = 60.0
+) -> tuple[float, float]:
+    """e, the journal's line, commit. Returns the seconds from e to the journal on screen (how
+    fast a key is answered) and from the commit key to the screen saying the moves are in
+    (waiting for the other team, or the quarter's report)."""
+    start = time.monotonic()
     await page.press("e")
     await page.wait_for("Decision journal", timeout=timeout)
+    echo = time.monotonic() - start
     await page.settle(0.2)
     if journal:
         await page.type(journal)
@@ -361,7 +384,7 @@ async def end_quarter(page: HeadlessPage, journal: str = "", timeout: float = 60
         "the commit",
         timeout,
     )
-    return time.monotonic() - start
+    return echo, time.monotonic() - start
 
 
 __all__ = [

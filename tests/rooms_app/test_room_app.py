@@ -11,6 +11,7 @@ from textual.widgets import Input, OptionList, Select
 
 from game.rooms.console import ConsoleScreen
 from game.rooms.screens import CodesScreen, JoinScreen, RoomWarRoom
+from game.tui.screens.briefing import BriefingScreen
 from game.tui.screens.journal import JournalScreen
 from game.tui.screens.report import ReportScreen
 
@@ -257,3 +258,25 @@ def test_g2_join_enters_with_the_code_and_a_finished_room_shows_the_end(
     assert "You played China against the China team" not in seen["end"]
     assert "against the US team" in " ".join(seen["end"].split())
     assert f"That code is for room {rid}, not zzzzz." in seen["other"]
+
+
+@pytest.mark.slow  # ~1 s of Pilot
+def test_a_code_pasted_with_its_line_break_joins_even_before_the_page_has_the_focus(store, room):
+    """A served app starts unfocused (textual-serve's page has not been clicked yet): a paste
+    then reaches the screen, not the code box; it must still join, once, with the code as given."""
+    from textual import events
+
+    rid, codes = room
+    app = NotingRoomApp(store)
+
+    async def script(pilot):
+        await pilot.pause(0.5)
+        app.post_message(events.AppBlur())
+        await pilot.pause(0.5)
+        assert app.focused is None
+        app.post_message(events.Paste(codes["china"] + "\r\n"))
+        await until(pilot, lambda: isinstance(app.screen, BriefingScreen), what="the join")
+        await pilot.pause(0.3)
+        assert (app.member.room, app.member.role) == (rid, "china")
+
+    run_apps(script, app)

@@ -127,7 +127,7 @@ def prediction_lines(entries: list[dict], meter_words) -> list[str]:
     for e in entries:
         side = _("United States") if e["side"] == "us" else _("China")
         if e.get("rationale"):
-            lines.append(_("{side}'s reason: {why}").format(side=side, why=e["rationale"]))
+            lines.append(_("Reason ({side}): {why}").format(side=side, why=e["rationale"]))
         p = e.get("prediction")
         if p and "actual" in e:
             name, f = meter_words(p["meter"])

@@ -92,7 +92,10 @@ class WarRoom(Screen):
             _(
                 "You lead {side} against {opponent}. "
                 "Choose moves on the right (enter), then press [b]e[/b] to end the quarter."
-            ).format(side=tc(side_name(self.session.side)), opponent=self.session.opponent_title())
+            ).format(
+                side=_("the United States") if self.session.side == "us" else _("China"),
+                opponent=self.session.opponent_title(),
+            )
         )
         self.query_one("#detail", PreviewPanel).hint(
             _(

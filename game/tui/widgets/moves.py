@@ -55,7 +55,7 @@ def option_row(e: Entry, chosen: bool) -> Table:
     label = e.label + (_(" (now)") if e.option and e.move.current == e.option else "")
     row = Table.grid(expand=True)
     row.add_column(width=2, no_wrap=True)
-    row.add_column(ratio=1)
+    row.add_column(ratio=1, overflow="fold")  # a Chinese name has no spaces to wrap at: fold it
     row.add_column(justify="right", no_wrap=True)
     style = "dim" if not e.legal else "bold" if chosen else ""
     row.add_row(Text(mark, style), Text(label, style), Text(f" {e.cost:g}", "cyan"))
@@ -84,7 +84,13 @@ class MovePicker(OptionList):
         self.clear_options()
         self.by_key = {}
         group = None
-        for e in entries(moves):
+        listed = entries(moves)
+        # one heading a group: a side's moves in the data need not come group by group
+        order: dict[str, int] = {}
+        for e in listed:
+            order.setdefault(e.move.group, len(order))
+        listed.sort(key=lambda e: order[e.move.group])  # stable: the data's order within a group
+        for e in listed:
             if e.move.group != group:
                 group = e.move.group
                 self.add_option(Option(Text(f"── {tc(group)} ──", style="bold"), disabled=True))
