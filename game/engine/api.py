@@ -184,6 +184,10 @@ class CatalogueEvent:
     ready: bool
     reason: str = ""
     once: bool = False
+    # why not, as parts a front end can put in its own words: ("over",), ("once",), ("reason",
+    # text) for a requirement's own words, ("stage", lever name, (wanted options' words), now's
+    # words), ("most" | "least", lever name, bound, now) or ("between", name, lo, hi, now)
+    needs: tuple = ()
 
 
 @dataclass
@@ -529,7 +533,9 @@ class Game:
                     raise InjectError(f"inject {n}: {ev.name} ({ev.id}) is fired twice")
                 ready, why = self._can_fire(gd.event_index[inj.event])
                 if not ready:
-                    raise InjectError(f"inject {n}: {ev.name} ({ev.id}) cannot happen now: {why}")
+                    raise InjectError(
+                        f"inject {n}: {ev.name} ({ev.id}) cannot happen now: {needs_words(why)}"
+                    )
                 canon.append({"event": inj.event})
             else:
                 rec: dict[str, Any] = {"headline": inj.headline}
@@ -541,36 +547,37 @@ class Game:
             out.append(inj)
         return tuple(out), canon
 
-    def _can_fire(self, i: int) -> tuple[bool, str]:
-        """May catalogue event i happen now (fired by an inject)? (ready, why not)."""
+    def _can_fire(self, i: int) -> tuple[bool, tuple]:
+        """May catalogue event i happen now (fired by an inject)? (ready, why not: the parts of
+        CatalogueEvent.needs; empty when ready)."""
         gd, st = self.data, self._batch.state
         ev = gd.events[i]
         if self.over:
-            return False, "the game is over"
+            return False, ("over",)
         if ev.once and st.fired[0, i]:
-            return False, "it has already happened in this game (it happens once)"
+            return False, ("once",)
         for r in ev.requires:
             if not requirement_mask(st, (r,))[0]:
-                return False, self._requirement_words(r)
-        return True, ""
+                return False, self._requirement_parts(r)
+        return True, ()
 
-    def _requirement_words(self, r) -> str:
-        """A requirement in words: its own reason, or the stage (or range) of the lever it needs
-        and where the lever stands now."""
+    def _requirement_parts(self, r) -> tuple:
+        """An unmet requirement: its own reason, or the stage (or range) of the lever it needs and
+        where the lever stands now (CatalogueEvent.needs)."""
         if r.reason != f"needs {r.lever} in [{r.lo:g}, {r.hi:g}]":
-            return r.reason
+            return ("reason", r.reason)
         L = self.data.levers[r.lever]
         now = float(self._batch.state.lev[r.lever][0])
         if L.options:
             lo = max(int(np.ceil(r.lo - 1e-9)), 0)
             hi = min(int(np.floor(r.hi + 1e-9)), len(L.options) - 1)
-            want = " or ".join(f"“{L.option_words(k)}”" for k in range(lo, hi + 1))
-            return f"needs {L.name} at {want} (now “{L.option_words(int(round(now)))}”)"
+            want = tuple(L.option_words(k) for k in range(lo, hi + 1))
+            return ("stage", L.name, want, L.option_words(int(round(now))))
         if r.lo <= -1e17:
-            return f"needs {L.name} at most {r.hi:g} (now {now:.3g})"
+            return ("most", L.name, r.hi, now)
         if r.hi >= 1e17:
-            return f"needs {L.name} at least {r.lo:g} (now {now:.3g})"
-        return f"needs {L.name} between {r.lo:g} and {r.hi:g} (now {now:.3g})"
+            return ("least", L.name, r.lo, now)
+        return ("between", L.name, r.lo, r.hi, now)
 
     def event_catalogue(self) -> list[CatalogueEvent]:
         """Every catalogue event a facilitator may fire (`play_turn(..., injects=[{"event": id}])`),
@@ -579,8 +586,18 @@ class Game:
         happened)."""
         out = []
         for i, ev in enumerate(self.data.events):
-            ready, why = self._can_fire(i)
-            out.append(CatalogueEvent(ev.id, ev.name, self.event_headline(i), ready, why, ev.once))
+            ready, needs = self._can_fire(i)
+            out.append(
+                CatalogueEvent(
+                    ev.id,
+                    ev.name,
+                    self.event_headline(i),
+                    ready,
+                    needs_words(needs),
+                    ev.once,
+                    needs,
+                )
+            )
         return out
 
     def event_ids(self) -> list[str]:
@@ -1116,3 +1133,24 @@ def load_game(path: str | Path, body: dict[str, Any] | None = None) -> Game:
             path=p,
         )
     return g
+
+
+def needs_words(needs: tuple) -> str:
+    """CatalogueEvent.needs in (English) words."""
+    kind = needs[0] if needs else ""
+    if kind == "over":
+        return "the game is over"
+    if kind == "once":
+        return "it has already happened in this game (it happens once)"
+    if kind == "reason":
+        return needs[1]
+    if kind == "stage":
+        want = " or ".join(f"“{w}”" for w in needs[2])
+        return f"needs {needs[1]} at {want} (now “{needs[3]}”)"
+    if kind == "most":
+        return f"needs {needs[1]} at most {needs[2]:g} (now {needs[3]:.3g})"
+    if kind == "least":
+        return f"needs {needs[1]} at least {needs[2]:g} (now {needs[3]:.3g})"
+    if kind == "between":
+        return f"needs {needs[1]} between {needs[2]:g} and {needs[3]:g} (now {needs[4]:.3g})"
+    return ""

@@ -22,7 +22,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Header, OptionList, Static
-from textual.widgets.option_list import Option
 
 from game.engine.api import Game, TurnResult, one_line
 from game.engine.data import SIDES
@@ -33,6 +32,7 @@ from game.rooms.store import AccessDenied, Member, RoomError, RoomStore, RoomVie
 from game.tui import format as fmt
 from game.tui.defaults import default_save_dir
 from game.tui.screens.facilitator import (
+    catalogue_options,
     clear_custom_inject,
     custom_inject_fields,
     read_custom_inject,
@@ -341,17 +341,7 @@ class ConsoleScreen(Screen[None]):
         if self._catalogue_for == f"{g.quarter}/{len(g.history)}":
             return
         self._catalogue_for = f"{g.quarter}/{len(g.history)}"
-        ol = self.query_one("#events", OptionList)
-        options = []
-        for ev in g.event_catalogue():
-            if ev.ready:
-                options.append(Option(tc(ev.name), id=ev.id))
-            else:
-                label = _("{event} — not now: {reason}").format(
-                    event=tc(ev.name), reason=tc(ev.reason)
-                )
-                options.append(Option(Text(label, "dim"), id=ev.id, disabled=True))
-        ol.set_options(options)
+        self.query_one("#events", OptionList).set_options(catalogue_options(g))
 
     def _show_projector(self) -> None:
         v, g = self.view, self.game

@@ -120,6 +120,7 @@ class JoinScreen(Screen[None]):
     def on_paste(self, event: events.Paste) -> None:
         """A paste with nothing focused (a browser's page starts unfocused until it is clicked,
         and a click may come before the app is up) goes to the code box all the same."""
+        self.app.app_focus = True  # a paste is the player at the page, as a key or a click is
         box = self.query_one("#code", CodeInput)
         box.focus()
         box.post_message(events.Paste(event.text))
@@ -365,6 +366,11 @@ class RoomWarRoom(WarRoom):
 
     def on_unmount(self) -> None:
         self.session.stop()
+
+    def on_turn_resolved(self, _msg: TurnResolved) -> None:
+        # (WarRoom's handler runs next and opens the report:) the room's word as it now stands,
+        # not the poll's from before the quarter resolved
+        self.sub_title = self.room_status()
 
     def _room_intro(self) -> None:
         s = self.session

@@ -24,6 +24,51 @@ from game.tui.widgets.footer import G2Footer
 HEADLINE_MAX = 160
 
 
+def needs_text(ev) -> str:
+    """Why catalogue event `ev` (a CatalogueEvent) cannot happen now, in the player's language."""
+    n = ev.needs
+    kind = n[0] if n else ""
+    if kind == "over":
+        return _("the game is over")
+    if kind == "once":
+        return _("it has already happened in this game (it happens once)")
+    if kind == "reason":
+        return tc(n[1])
+    if kind == "stage":
+        want = _(" or ").join(_("“{stage}”").format(stage=tc(w)) for w in n[2])
+        return _("needs {lever} at {stage} (now {now})").format(
+            lever=tc(n[1]), stage=want, now=_("“{stage}”").format(stage=tc(n[3]))
+        )
+    if kind == "most":
+        return _("needs {lever} at most {bound} (now {now})").format(
+            lever=tc(n[1]), bound=f"{n[2]:g}", now=f"{n[3]:.3g}"
+        )
+    if kind == "least":
+        return _("needs {lever} at least {bound} (now {now})").format(
+            lever=tc(n[1]), bound=f"{n[2]:g}", now=f"{n[3]:.3g}"
+        )
+    if kind == "between":
+        return _("needs {lever} between {lo} and {hi} (now {now})").format(
+            lever=tc(n[1]), lo=f"{n[2]:g}", hi=f"{n[3]:g}", now=f"{n[4]:.3g}"
+        )
+    return tc(ev.reason)
+
+
+def catalogue_options(game) -> list[Option]:
+    """The catalogue's events as the facilitator's list shows them: those that can happen now,
+    and the others greyed with the reason."""
+    options = []
+    for ev in game.event_catalogue():
+        if ev.ready:
+            options.append(Option(tc(ev.name), id=ev.id))
+        else:
+            label = _("{event} — not now: {reason}").format(
+                event=tc(ev.name), reason=needs_text(ev)
+            )
+            options.append(Option(Text(label, "dim"), id=ev.id, disabled=True))
+    return options
+
+
 def custom_inject_fields(gd) -> ComposeResult:
     """The custom event's row: a headline, a lever and an amount (ids headline, lever, amount);
     the terminal's console and the room's console both show it (read with read_custom_inject)."""
@@ -107,10 +152,7 @@ class FacilitatorScreen(ModalScreen[None]):
             yield Static(_("Last quarter's journal"), classes="heading")
             yield Static(id="predictions")
             yield Static(_("Inject an event from the catalogue (enter)"), classes="heading")
-            yield OptionList(
-                *[Option(tc(ev.name), id=ev.id) for ev in gd.events],
-                id="events",
-            )
+            yield OptionList(*catalogue_options(g), id="events")
             yield Static(_("Or a custom event: headline, and what it changes"), classes="heading")
             with Horizontal(id="custom"):
                 yield from custom_inject_fields(gd)
