@@ -33,6 +33,7 @@ def test_sim_personas_differ_from_hold(capsys):
     assert sr["final"]["huawei_cn_share"]["p50"] > hold["final"]["huawei_cn_share"]["p50"] + 5
 
 
+@pytest.mark.slow  # ~2.4 s: the planner plays whole games
 def test_sim_planner_and_unknown_agent(capsys):
     out = _json(capsys, ["sim", "--us", "planner:1", "--games", "20", "--seed", "1", "--json"])
     assert out["us"] == "planner:1"

@@ -233,6 +233,7 @@ BIG_KEYS, SMALL_KEYS, UNGUARDED_KEYS = 6, 2, 8
 DEFAULT_STARTS = ["newgame", "warroom"]  # the load dialog gets keys in test_hostile_saves_tui
 
 
+@pytest.mark.slow  # ~1.5 s each: the slow set keeps the fuzz; the default run its minute
 @pytest.mark.parametrize("start", DEFAULT_STARTS)
 def test_random_keys_at_every_size_never_crash(start, tmp_path, cheap_forecasts):
     Session.new("china", seed=9, save_dir=tmp_path).save("fuzz")  # something for the load dialog
@@ -254,6 +255,7 @@ def test_random_keys_reach_an_unguarded_war_room_below_80x24(tmp_path, cheap_for
 # ----------------------------------------------------------------------------- the crash, by name
 
 
+@pytest.mark.slow  # ~2 s of Pilot
 def test_home_then_pageup_in_a_squeezed_moves_list_does_not_crash(tmp_path, cheap_forecasts):
     """The tester's crash: war room at 40x12 or 20x8, moves list focused, home, pageup -> KeyError in
     OptionList._move_page. The list has no rows to draw there, so paging leaves the highlight be;
