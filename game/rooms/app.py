@@ -6,8 +6,10 @@ the console. `g2 serve` runs one of these per browser tab (`python -m game.rooms
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
+import time
 from pathlib import Path
 
 from game.i18n import _, from_env, normalise, set_language
@@ -17,6 +19,8 @@ from game.tui import app as tui_app
 from game.tui.app import G2App
 from game.tui.defaults import default_save_dir
 
+FREE_TRIES = 3  # wrong codes a page may try before each try waits (RoomApp.join)
+MAX_WAIT = 60.0  # seconds: the longest wait between tries
 SERVED_NICENESS = 19  # a served app's scheduling priority below its server's (see main)
 SERVER_CHECK = 1.0  # seconds between a served app's checks that its server is still there
 
@@ -46,6 +50,8 @@ class RoomApp(G2App):
         self.initial_code, self.room = code, room
         self.codes: dict[str, dict[str, str]] = {}  # the codes of the rooms opened here
         self.member: Member | None = None
+        self._wrong = 0  # wrong codes tried on this page
+        self._locked_until = 0.0  # time.monotonic() before which no code is tried
 
     @property
     def store(self) -> RoomStore:
@@ -74,10 +80,23 @@ class RoomApp(G2App):
 
     def join(self, code: str) -> str | None:
         """Enter the room `code` opens: the war room for a team, the console for the facilitator.
-        Returns why not (one line, in the player's language), or None when in."""
+        Returns why not (one line, in the player's language), or None when in. After FREE_TRIES
+        wrong codes each further try waits twice as long as the last (up to MAX_WAIT seconds):
+        guessing codes from one page gets nowhere (and each new page costs its server a process,
+        of which `g2 serve --max-sessions` allows so many)."""
+        wait = self._locked_until - time.monotonic()
+        if wait > 0:
+            return _("Too many wrong codes: try again in {seconds} s.").format(
+                seconds=math.ceil(wait)
+            )
         try:
             member = self.store.join(code)
         except AccessDenied:
+            self._wrong += 1
+            if self._wrong >= FREE_TRIES:
+                self._locked_until = time.monotonic() + min(
+                    MAX_WAIT, 2.0 ** (self._wrong - FREE_TRIES)
+                )
             return _(
                 "That code is unknown or no longer works. Check it with your facilitator "
                 "(a team that lost its code gets a new one)."

@@ -20,6 +20,9 @@ from game.i18n import N_, _, language
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+# sessions (browser tabs) served at once: each runs a room app of about 80 MB and a process; a
+# class of 15 rooms (two teams, a facilitator each) is 45
+DEFAULT_MAX_SESSIONS = 60
 TITLE = "G2"
 
 
@@ -100,6 +103,7 @@ def serve(
     port: int = DEFAULT_PORT,
     db: str | Path | None = None,
     public_url: str | None = None,
+    max_sessions: int = DEFAULT_MAX_SESSIONS,
 ) -> None:
     """Serve the room app to browsers at http://HOST:PORT until interrupted (ctrl+c). `db`: the
     rooms database (default: $G2_ROOMS_DB, else rooms.db in the save folder); `public_url`: the
@@ -112,21 +116,52 @@ def serve(
     RoomStore(path).close()  # made (or checked) now: a problem shows before anyone connects
     check_port(host, port)
     print(served_message(host, port), flush=True)
-    make_server(app_command(path), host, port, public_url).serve()
+    make_server(app_command(path), host, port, public_url, max_sessions).serve()
 
 
-def make_server(command: str, host: str, port: int, public_url: str | None = None):
+def full_message(limit: int) -> str:
+    """What a page past the server's limit shows (its terminal's text, then the page closes)."""
+    text = _(
+        "G2: this server already runs {limit} sessions, its limit (g2 serve --max-sessions). "
+        "Close a tab you no longer use, or ask your facilitator."
+    ).format(limit=limit)
+    return "\r\n  " + text + "\r\n"
+
+
+def make_server(
+    command: str,
+    host: str,
+    port: int,
+    public_url: str | None = None,
+    max_sessions: int = DEFAULT_MAX_SESSIONS,
+):
     """textual-serve's Server for `command` (imported here: aiohttp is slow to import, and the CLI
     imports this module for its parsers on every run)."""
+    from aiohttp import web
     from textual_serve.server import Server
 
     class RoomServer(Server):
         """textual-serve, with the page's addresses taken from the address the browser used (so a
-        server on 0.0.0.0 works from every machine), unless a public URL was given."""
+        server on 0.0.0.0 works from every machine), unless a public URL was given; and at most
+        `max_sessions` sessions at once (each is a process on this machine)."""
 
         def __init__(self, *args, public_url: str | None = None, **kwargs) -> None:
             super().__init__(*args, public_url=public_url, **kwargs)
             self._from_request = public_url is None
+            self.sessions = 0
+
+        async def handle_websocket(self, request):
+            if self.sessions >= max_sessions:
+                ws = web.WebSocketResponse()
+                await ws.prepare(request)
+                await ws.send_bytes(full_message(max_sessions).encode())
+                await ws.close()
+                return ws
+            self.sessions += 1
+            try:
+                return await super().handle_websocket(request)
+            finally:
+                self.sessions -= 1
 
         async def handle_index(self, request):
             if self._from_request:
@@ -151,6 +186,20 @@ def _port(text: str) -> int:
             _("a port is a whole number from 1 to 65535, not {value}").format(value=repr(text))
         )
     return port
+
+
+def _sessions(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(
+            _("a number of sessions is a whole number of 1 or more, not {value}").format(
+                value=repr(text)
+            )
+        )
+    return n
 
 
 def _error(command: str, message: str) -> int:
@@ -185,6 +234,16 @@ def add_serve_parser(sub) -> argparse.ArgumentParser:
     s.add_argument("--port", type=_port, default=DEFAULT_PORT, help=_("the port (default: 8000)"))
     s.add_argument("--db", metavar="FILE", help=_(DB_HELP))
     s.add_argument(
+        "--max-sessions",
+        type=_sessions,
+        default=DEFAULT_MAX_SESSIONS,
+        metavar="N",
+        help=_(
+            "browser tabs served at once (default: 60); each runs the game in a process of about "
+            "80 MB"
+        ),
+    )
+    s.add_argument(
         "--public-url",
         metavar="URL",
         help=_("the address browsers reach the server at, when a proxy is in front of it"),
@@ -198,7 +257,13 @@ def cmd_serve(args) -> int:
     from game.rooms.store import RoomError
 
     try:
-        serve(args.host, args.port, args.db, getattr(args, "public_url", None))
+        serve(
+            args.host,
+            args.port,
+            args.db,
+            getattr(args, "public_url", None),
+            getattr(args, "max_sessions", DEFAULT_MAX_SESSIONS),
+        )
     except RoomError as exc:
         return _error("serve", str(exc))
     except OSError as exc:

@@ -43,13 +43,15 @@ def g2(*args: str) -> list[str]:
 
 
 @contextlib.contextmanager
-def serving(db: Path, port: int, tmp: Path, lang: str = "en") -> Iterator[subprocess.Popen]:
-    """`g2 serve --port PORT --db DB` running until the block ends (terminated then, unless the
+def serving(
+    db: Path, port: int, tmp: Path, lang: str = "en", *extra: str
+) -> Iterator[subprocess.Popen]:
+    """`g2 serve --port PORT --db DB [EXTRA...]` running until the block ends (terminated then, unless the
     block killed it); its output goes to TMP/serve-PORT.log."""
     log_path = tmp / f"serve-{port}-{time.monotonic_ns()}.log"
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
-            g2("serve", "--port", str(port), "--db", str(db)),
+            g2("serve", "--port", str(port), "--db", str(db), *extra),
             env=env_for(tmp, lang),
             stdout=log,
             stderr=subprocess.STDOUT,

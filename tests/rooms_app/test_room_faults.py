@@ -210,3 +210,27 @@ def test_a_team_joins_by_web_address_from_a_terminal_and_plays_its_side(tmp_path
         "us": "from a browser",
     }
     store.close()
+
+
+@pytest.mark.slow  # ~6 s: a server, four pages
+def test_a_server_at_its_session_limit_tells_the_next_page_so_and_admits_it_once_one_closes(
+    tmp_path,
+):
+    db = tmp_path / "rooms.db"
+    RoomStore(db).close()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with serving(db, port, tmp_path, "en", "--max-sessions", "2"):
+
+        async def crowd() -> None:
+            async with HeadlessPage(url) as first, HeadlessPage(url) as second:
+                await first.wait_for("Join a room")
+                await second.wait_for("Join a room")
+                async with HeadlessPage(url) as third:
+                    await third.wait_until(lambda p: p.gone, "the third page to be closed", 10)
+                    assert third.shows("this server already runs 2 sessions, its limit")
+            wait_for(lambda: len(room_apps(db)) == 0, 20, "the two apps to end")
+            async with HeadlessPage(url) as again:
+                await again.wait_for("Join a room")
+
+        asyncio.run(crowd())

@@ -130,3 +130,12 @@ def test_the_page_points_each_browser_at_the_address_it_used():
     proxied = srv.make_server("true", "127.0.0.1", 8000, public_url="https://class.example")
     behind = asyncio.run(page(proxied, "127.0.0.1:8000"))
     assert 'data-session-websocket-url="wss://class.example/ws"' in behind
+
+
+def test_serve_caps_its_sessions_at_60_unless_told(capsys):
+    assert parser().parse_args(["serve"]).max_sessions == 60
+    assert parser().parse_args(["serve", "--max-sessions", "31"]).max_sessions == 31
+    with pytest.raises(SystemExit):
+        parser().parse_args(["serve", "--max-sessions", "0"])
+    assert "a whole number of 1 or more, not '0'" in capsys.readouterr().err
+    assert "its limit" in srv.full_message(31) and "31" in srv.full_message(31)

@@ -106,3 +106,23 @@ def test_the_journal_is_scored_as_the_report_reads_it(store, room):
     assert scored["actual"] == g.meters["tension"]
     assert scored["error"] == abs(99 - g.meters["tension"])
     assert scored["direction_right"] == (g.meters["tension"] > before)
+
+
+def test_a_page_that_guesses_codes_waits_longer_after_each_wrong_one(store, room, monkeypatch):
+    import game.rooms.app as room_app
+    from game.rooms.app import FREE_TRIES, RoomApp
+
+    clock = [1000.0]
+    monkeypatch.setattr(room_app.time, "monotonic", lambda: clock[0])
+    rid, codes = room
+    app = RoomApp(store)
+    app.enter = lambda member: None  # no screens here: only the door
+    for _ in range(FREE_TRIES):
+        assert "unknown" in app.join("AAAA-AAAA")
+    # the third wrong code starts the waits: 1 s, then 2, 4 ... (the right code waits too)
+    assert app.join(codes["us"]).startswith("Too many wrong codes: try again in 1 s")
+    clock[0] += 1.01
+    assert "unknown" in app.join("AAAA-AAAB")
+    assert "try again in 2 s" in app.join("AAAA-AAAC")
+    clock[0] += 2.01
+    assert app.join(codes["us"]) is None  # waited: the right code gets in
