@@ -15,8 +15,10 @@ Prints, over every session and quarter:
   (the slowest quarter is the figure to watch);
 - the room apps' memory (resident, each and all) and the server's; errors (timeouts, lost pages).
 
-Run with `uv run python benchmarks/rooms_serve_load.py [--rooms 15] [--quarters 2]` (about a minute
-on 2 cores). Asserts nothing; `tests/rooms_app/test_room_load.py` runs it with bounds.
+Run with `uv run python benchmarks/rooms_serve_load.py [--rooms 15] [--quarters 2] [--think 3]
+[--arrive 0]` (about a minute on 2 cores). The defaults are the worst case: every page opens at
+once and every team acts within the same three seconds; `--arrive 60 --think 20` is a class at a
+class's pace. Asserts nothing; `tests/rooms_app/test_room_load.py` runs it with bounds.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ class Figures:
     sessions: int = 0
     quarters: int = 0
     think: float = 0.0
+    arrive: float = 0.0
     first_error: str = ""
     log: str = ""  # the server's output, kept when something went wrong
 
@@ -151,13 +154,21 @@ async def play_room(
 
 
 async def run_all(
-    url: str, rooms: list[tuple[str, dict]], quarters: int, think: float, seed: int, fig: Figures
+    url: str,
+    rooms: list[tuple[str, dict]],
+    quarters: int,
+    think: float,
+    arrive: float,
+    seed: int,
+    fig: Figures,
 ):
     rnd = random.Random(seed)
 
     async def one(codes: dict) -> None:
+        mine = random.Random(rnd.random())
+        await asyncio.sleep(mine.uniform(0, arrive))  # the room's teams open their pages
         try:
-            await play_room(url, codes, quarters, think, random.Random(rnd.random()), fig)
+            await play_room(url, codes, quarters, think, mine, fig)
         except Exception as exc:  # a timeout or a lost page: counted, and the others go on
             fig.errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
             fig.first_error = fig.first_error or str(exc)
@@ -165,12 +176,15 @@ async def run_all(
     await asyncio.gather(*(one(codes) for _room, codes in rooms))
 
 
-def run_load(rooms: int = 15, quarters: int = 2, think: float = 3.0, seed: int = 1) -> Figures:
-    """Serve, play `rooms` rooms of two browser sessions each for `quarters` quarters, each team
-    thinking 0 to `think` seconds a quarter; the figures (errors included: nothing asserted)."""
+def run_load(
+    rooms: int = 15, quarters: int = 2, think: float = 3.0, arrive: float = 0.0, seed: int = 1
+) -> Figures:
+    """Serve, play `rooms` rooms of two browser sessions each for `quarters` quarters, the rooms
+    arriving over 0 to `arrive` seconds and each team thinking 0 to `think` seconds a quarter;
+    the figures (errors included: nothing is asserted)."""
     from game.rooms.store import RoomStore
 
-    fig = Figures(sessions=2 * rooms, quarters=quarters, think=think)
+    fig = Figures(sessions=2 * rooms, quarters=quarters, think=think, arrive=arrive)
     with tempfile.TemporaryDirectory(prefix="g2-serve-load-") as tmp:
         workdir = Path(tmp)
         db = workdir / "rooms.db"
@@ -195,7 +209,7 @@ def run_load(rooms: int = 15, quarters: int = 2, think: float = 3.0, seed: int =
             start = time.monotonic()
             try:
                 url = f"http://127.0.0.1:{port}"
-                asyncio.run(run_all(url, opened, quarters, think, seed, fig))
+                asyncio.run(run_all(url, opened, quarters, think, arrive, seed, fig))
             finally:
                 fig.wall = time.monotonic() - start
                 done = True
@@ -228,8 +242,8 @@ def report(fig: Figures) -> str:
     apps = fig.app_rss_mb
     lines = [
         f"{fig.sessions} browser sessions ({fig.sessions // 2} rooms) x {fig.quarters} quarters "
-        f"on one g2 serve, {os.cpu_count()} cores, teams thinking 0-{fig.think:g} s a quarter: "
-        f"{fig.wall:.1f} s in all",
+        f"on one g2 serve, {os.cpu_count()} cores, rooms arriving over 0-{fig.arrive:g} s, "
+        f"teams thinking 0-{fig.think:g} s a quarter: {fig.wall:.1f} s in all",
         row("join (page open -> war room)", fig.join),
         row("key echo (e -> journal on screen)", fig.echo),
         row("commit (key -> 'moves are in')", fig.commit),
@@ -261,9 +275,15 @@ def main(argv: list[str] | None = None) -> int:
         default=3.0,
         help="each team thinks 0 to THINK seconds a quarter (3: the whole class at once)",
     )
+    p.add_argument(
+        "--arrive",
+        type=float,
+        default=0.0,
+        help="the rooms open their pages over 0 to ARRIVE seconds (0: all at once)",
+    )
     p.add_argument("--log", help="where to write the server's output when something went wrong")
     args = p.parse_args(argv)
-    fig = run_load(args.rooms, args.quarters, args.think, args.seed)
+    fig = run_load(args.rooms, args.quarters, args.think, args.arrive, args.seed)
     print(report(fig))
     if fig.log and args.log:
         Path(args.log).write_text(fig.log)

@@ -21,7 +21,7 @@ from game.tui.defaults import default_save_dir
 
 FREE_TRIES = 3  # wrong codes a page may try before each try waits (RoomApp.join)
 MAX_WAIT = 60.0  # seconds: the longest wait between tries
-SERVED_NICENESS = 19  # a served app's scheduling priority below its server's (see main)
+SERVED_NICENESS = 10  # a served app's scheduling priority below its server's (see main)
 SERVER_CHECK = 1.0  # seconds between a served app's checks that its server is still there
 
 

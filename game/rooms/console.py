@@ -150,6 +150,7 @@ class ConsoleScreen(Screen[None]):
     ConsoleScreen #projector { display: none; height: 1fr; padding: 0 2; }
     ConsoleScreen.-projector #projector { display: block; }
     ConsoleScreen.-projector #console { display: none; }
+    ConsoleScreen.-projector G2Footer { display: none; }  /* the class sees no facilitator keys */
     ConsoleScreen #proj-title { text-style: bold; color: $accent; margin-top: 1; }
     ConsoleScreen #proj-score { text-style: bold; height: auto; margin: 1 0;
         border: round $accent; padding: 0 2; width: auto; }

@@ -342,6 +342,7 @@ class RoomPolled(Message):
     view: RoomView | None
     error: str | None = None
     denied: bool = False
+    epoch: int = 0  # the war room's epoch when it asked (RoomWarRoom._epoch)
 
 
 class RoomWarRoom(WarRoom):
@@ -358,6 +359,9 @@ class RoomWarRoom(WarRoom):
     def __init__(self, session: RoomSession):
         super().__init__(session)
         self._asking = False
+        # counts the war room's changes of state (a commit, a quarter's report, planning again):
+        # an answer to a question asked before the last change is old news, and is dropped
+        self._epoch = 0
 
     def on_mount(self) -> None:
         # runs before WarRoom.on_mount (Textual calls each class's handler, the subclass's first)
@@ -370,7 +374,12 @@ class RoomWarRoom(WarRoom):
     def on_turn_resolved(self, _msg: TurnResolved) -> None:
         # (WarRoom's handler runs next and opens the report:) the room's word as it now stands,
         # not the poll's from before the quarter resolved
+        self._epoch += 1
         self.sub_title = self.room_status()
+
+    def _unbusy(self) -> None:
+        self._epoch += 1
+        super()._unbusy()
 
     def _room_intro(self) -> None:
         s = self.session
@@ -439,6 +448,7 @@ class RoomWarRoom(WarRoom):
         self.resolve_quarter()
 
     def _show_waiting(self) -> None:
+        self._epoch += 1
         self.busy = True
         self.refresh_bindings()
         self.show_plan()
@@ -508,25 +518,28 @@ class RoomWarRoom(WarRoom):
             self.app.call_from_thread(self._unbusy)
 
     # -- asking the room while planning
+
     def _tick(self) -> None:
         if not self.busy and not self._asking:
             self._asking = True
-            self.ask_room()
+            self.ask_room(self._epoch)
 
     @work(thread=True, exclusive=True, group="poll")
-    def ask_room(self) -> None:
+    def ask_room(self, epoch: int) -> None:
         try:
             view = self.session.store.view(self.session.member)
         except AccessDenied as exc:
-            self.post_message(RoomPolled(None, str(exc), denied=True))
+            self.post_message(RoomPolled(None, str(exc), denied=True, epoch=epoch))
             return
         except Exception as exc:  # a busy or unreadable store: say so, and ask again later
-            self.post_message(RoomPolled(None, str(exc)))
+            self.post_message(RoomPolled(None, str(exc), epoch=epoch))
             return
-        self.post_message(RoomPolled(view))
+        self.post_message(RoomPolled(view, epoch=epoch))
 
     def on_room_polled(self, msg: RoomPolled) -> None:
         self._asking = False
+        if msg.epoch != self._epoch:
+            return  # asked before the last change (a commit, a report): old news
         if msg.denied:
             self.app.lost_access(msg.error or "")
             return

@@ -245,7 +245,8 @@ class RoomSession(Session):
         return None
 
     def catch_up(self) -> TurnResult | None:
-        """Replay the quarters the room has played since this copy's last; the last one's result."""
+        """Replay the quarters the room has played since this copy's last; the last one's result
+        (None when there is none)."""
         game, results = catch_up(self.game, self.store.game(self.member))
         if game is not self.game:  # rebuilt from the start: every result is new
             self.results = []
@@ -253,7 +254,7 @@ class RoomSession(Session):
         self.results.extend(results)
         view = self.refresh()
         self.journal = scored_journal(view.journal, self.game)
-        return results[-1] if results else (self.results[-1] if self.results else None)
+        return results[-1] if results else None  # nothing new: no report to show again
 
     def _journal_entry(self) -> dict | None:
         """This side's journal entry for the quarter, in the form the room's commit takes."""

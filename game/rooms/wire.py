@@ -20,7 +20,9 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import sys
+import threading
 import time
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
@@ -212,8 +214,6 @@ async def relay(page: str, code: str = "", settle: float = 0.4) -> str:
             tty.setraw(fd_in)
             loop.add_reader(fd_in, readable)
             with contextlib.suppress(NotImplementedError, AttributeError):
-                import signal
-
                 loop.add_signal_handler(signal.SIGWINCH, resized)
             async for chunk in term.output():
                 last[0] = time.monotonic()
@@ -221,8 +221,6 @@ async def relay(page: str, code: str = "", settle: float = 0.4) -> str:
         finally:
             loop.remove_reader(fd_in)
             with contextlib.suppress(NotImplementedError, AttributeError):
-                import signal
-
                 loop.remove_signal_handler(signal.SIGWINCH)
             for task in tasks:
                 task.cancel()
@@ -251,6 +249,7 @@ class HeadlessPage:
         self.drawn_at = 0.0  # when output last arrived (time.monotonic)
         self.received = 0  # bytes of output so far
         self._unread: list[bytes] = []  # output not yet fed to the screen
+        self._drawing = threading.Lock()  # the screen is drawn in a thread (read_screen)
         self._reader: asyncio.Task | None = None
 
     async def __aenter__(self) -> HeadlessPage:
@@ -290,12 +289,25 @@ class HeadlessPage:
         """True once the connection has closed (the app ended or the server went away)."""
         return self._reader is not None and self._reader.done()
 
+    def _feed(self) -> None:
+        """Draw the output received so far on the screen."""
+        with self._drawing:
+            if self._unread:
+                data, self._unread = b"".join(self._unread), []
+                self.stream.feed(data)
+
+    async def read_screen(self) -> None:
+        """Draw the output received so far, in a thread: a big redraw takes pyte a good part of
+        a second, and meanwhile this loop must go on answering every page's heartbeat (or the
+        server closes them all, as it would a browser that stopped answering)."""
+        if self._unread:
+            await asyncio.to_thread(self._feed)
+
     def text(self) -> str:
         """The screen as lines of text (wide characters once each)."""
-        if self._unread:
-            data, self._unread = b"".join(self._unread), []
-            self.stream.feed(data)
-        return "\n".join(line.rstrip() for line in self.screen.display).replace("\u200b", "")
+        self._feed()
+        with self._drawing:
+            return "\n".join(line.rstrip() for line in self.screen.display).replace("\u200b", "")
 
     def shows(self, *texts: str) -> bool:
         flat = self.text().replace(" ", "")
@@ -317,7 +329,7 @@ class HeadlessPage:
     async def wait_until(self, ok, what: str, timeout: float = 30.0) -> float:
         """Wait until `ok(self)` holds; the seconds it took (TimeoutError with the screen)."""
         start = time.monotonic()
-        while not ok(self):
+        while not (await self.read_screen() or ok(self)):
             if self.gone:
                 raise PageError(
                     f"the page closed ({self.terminal.why_closed()}) while waiting for {what}:"
@@ -347,15 +359,19 @@ class HeadlessPage:
 # person would (the English screens: the load benchmark and the fault tests play in English).
 
 
-async def join_as_team(page: HeadlessPage, code: str, timeout: float = 60.0) -> None:
-    """Enter `code` on the join screen and close the briefing card: the war room is up."""
+async def join_as_team(
+    page: HeadlessPage, code: str, timeout: float = 60.0, briefing: bool = True
+) -> None:
+    """Enter `code` on the join screen; then, when `briefing` (a room's first quarter, not yet
+    committed: the war room opens the side's briefing card over itself), close the card. Returns
+    with the war room on screen."""
     await page.paste(code + "\r")
-    await page.wait_until(
-        lambda p: p.shows("Briefing card") or p.shows("End quarter"), "the room", timeout
-    )
-    if page.shows("Briefing card"):
+    if briefing:
+        await page.wait_for("Briefing card", timeout=timeout)
         await page.press("escape")
         await page.wait_until(lambda p: not p.shows("Briefing card"), "the war room", timeout)
+    # the moves list's label, not the footer's keys: a footer is sometimes drawn late
+    await page.wait_for("enter: add/remove", timeout=timeout)
 
 
 async def end_quarter(

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from served import free_port, wait_for
 
 from game.i18n import catalog
 from game.rooms.store import RoomStore
@@ -73,20 +73,6 @@ READ = """() => {
 }"""
 # a code as the codes screen spaces it out: K 7 Q X - 2 M P D
 SPACED_CODE = re.compile(r"(?:[2-9A-HJ-NP-Z] ){4}- (?:[2-9A-HJ-NP-Z] ){3}[2-9A-HJ-NP-Z]")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(ok, timeout: float, what: str) -> None:
-    end = time.monotonic() + timeout
-    while not ok():
-        if time.monotonic() > end:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
 
 
 def screen(page) -> str:
@@ -261,7 +247,7 @@ def test_a_facilitator_opens_a_room_two_browsers_play_two_quarters_with_an_injec
                 wait_text(page, t("Briefing card: {side}").split("{side}")[0])
                 shot(page, f"{who}-briefing")
                 page.keyboard.press("Escape")  # the briefing card
-                wait_text(page, t("End quarter"))
+                wait_text(page, t("enter: add/remove"))  # the moves list (a footer may draw late)
                 shot(page, f"{who}-warroom")
 
             def end_quarter(page, why: str, done) -> None:
@@ -343,7 +329,7 @@ def test_a_facilitator_opens_a_room_two_browsers_play_two_quarters_with_an_injec
             for who in ("us", "china"):
                 pages[who].keyboard.press("Enter")  # the report: continue
                 wait_text(pages[who], report_of("2025Q1"), gone=True)
-                wait_text(pages[who], t("End quarter"))
+                wait_text(pages[who], t("enter: add/remove"))
             end_quarter(pages["china"], "hold the line", lambda: view().committed["china"])
             end_quarter(pages["us"], "tighten exports", lambda: view().turns == 2)
             for who in ("us", "china"):

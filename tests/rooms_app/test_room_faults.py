@@ -104,14 +104,14 @@ def test_a_team_that_closes_its_tab_comes_back_to_its_room_as_it_was(tmp_path):
                 await us.wait_for("the quarter's report")
                 await china.wait_for("the quarter's report")
                 await china.press("enter")  # on to 2025Q2
-                await china.wait_for("2025Q2", "End quarter")
+                await china.wait_for("2025Q2", "enter: add/remove")
             # both tabs closed; the US comes back first, then China
             async with HeadlessPage(url) as us:
-                await join_as_team(us, codes["us"])
+                await join_as_team(us, codes["us"], briefing=False)
                 assert us.shows("2025Q2", "China is planning")
                 await end_quarter(us, "second")
                 async with HeadlessPage(url) as china:
-                    await join_as_team(china, codes["china"])
+                    await join_as_team(china, codes["china"], briefing=False)
                     assert china.shows("2025Q2", "United States has committed")
 
         asyncio.run(play())

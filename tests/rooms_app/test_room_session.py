@@ -126,3 +126,12 @@ def test_a_page_that_guesses_codes_waits_longer_after_each_wrong_one(store, room
     assert "try again in 2 s" in app.join("AAAA-AAAC")
     clock[0] += 2.01
     assert app.join(codes["us"]) is None  # waited: the right code gets in
+
+
+def test_catching_up_with_nothing_new_has_no_report_to_show_again(store, room):
+    _rid, codes = room
+    us, china = sessions(store, codes)
+    store.commit(us.member, [])
+    store.commit(china.member, [])
+    assert china.catch_up().quarter == "2025Q1"
+    assert china.catch_up() is None  # the room has played nothing since: no report again

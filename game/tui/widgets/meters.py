@@ -20,7 +20,7 @@ UNITS = {"months": N_("months"), "RMB/month": N_("RMB/month"), "$B/q": N_("$B/q"
 # and its names narrower (at most 5 characters for a short name), in the same total width.
 WIDTHS = {
     "en": {"short": (12, 8, 9), "full": (23, 8, 9)},
-    "zh": {"short": (10, 10, 9), "full": (21, 10, 9)},
+    "zh": {"short": (10, 9, 10), "full": (20, 10, 10)},  # a change of "+114亿美元" is 10 cells
 }
 
 
