@@ -46,6 +46,7 @@ KEYS = {
 }
 # what a terminal needs after a relayed app vanished without saying goodbye: the main screen, the
 # cursor, and no mouse reporting or bracketed paste
+ESCAPES = 4  # tries at closing a briefing card (join_as_team)
 CHECK_EVERY = 0.05  # seconds a headless page waits after a change before reading its screen
 RESET = "\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?2004l\x1b[?25h\x1b[?1049l"
 
@@ -368,8 +369,13 @@ async def join_as_team(
     await page.paste(code + "\r")
     if briefing:
         await page.wait_for("Briefing card", timeout=timeout)
-        await page.press("escape")
-        await page.wait_until(lambda p: not p.shows("Briefing card"), "the war room", timeout)
+        for _attempt in range(ESCAPES):  # a person presses escape again when nothing happens
+            await page.press("escape")
+            with contextlib.suppress(TimeoutError):
+                await page.wait_until(
+                    lambda p: not p.shows("Briefing card"), "the war room", timeout / ESCAPES
+                )
+                break
     # the moves list's label, not the footer's keys: a footer is sometimes drawn late
     await page.wait_for("enter: add/remove", timeout=timeout)
 
