@@ -362,6 +362,7 @@ class RoomWarRoom(WarRoom):
         # counts the war room's changes of state (a commit, a quarter's report, planning again):
         # an answer to a question asked before the last change is old news, and is dropped
         self._epoch = 0
+        self._reported: set[str] = set()  # the quarters whose report this war room has shown
 
     def on_mount(self) -> None:
         # runs before WarRoom.on_mount (Textual calls each class's handler, the subclass's first)
@@ -371,7 +372,13 @@ class RoomWarRoom(WarRoom):
     def on_unmount(self) -> None:
         self.session.stop()
 
-    def on_turn_resolved(self, _msg: TurnResolved) -> None:
+    def on_turn_resolved(self, msg: TurnResolved) -> None:
+        if msg.result.quarter in self._reported:
+            # a quarter resolves once, so its report shows once (a second turn worker, which
+            # Textual cannot stop, may have caught the same quarter up)
+            msg.prevent_default()
+            return
+        self._reported.add(msg.result.quarter)
         # (WarRoom's handler runs next and opens the report:) the room's word as it now stands,
         # not the poll's from before the quarter resolved
         self._epoch += 1

@@ -140,6 +140,8 @@ class RoomSession(Session):
         room = self.member.room if self.member is not None else "room"
         self.name = self.name or f"room-{room}-{self.side}"
         self._stop = threading.Event()
+        # one catch-up at a time: a turn worker Textual could not stop may still be waiting too
+        self._catching_up = threading.Lock()
 
     @classmethod
     def join(
@@ -247,11 +249,12 @@ class RoomSession(Session):
     def catch_up(self) -> TurnResult | None:
         """Replay the quarters the room has played since this copy's last; the last one's result
         (None when there is none)."""
-        game, results = catch_up(self.game, self.store.game(self.member))
-        if game is not self.game:  # rebuilt from the start: every result is new
-            self.results = []
-        self.game = game
-        self.results.extend(results)
+        with self._catching_up:
+            game, results = catch_up(self.game, self.store.game(self.member))
+            if game is not self.game:  # rebuilt from the start: every result is new
+                self.results = []
+            self.game = game
+            self.results.extend(results)
         view = self.refresh()
         self.journal = scored_journal(view.journal, self.game)
         return results[-1] if results else None  # nothing new: no report to show again

@@ -11,6 +11,7 @@ from textual.widgets import Input, OptionList, Select
 
 from game.rooms.console import ConsoleScreen
 from game.rooms.screens import CodesScreen, JoinScreen, RoomWarRoom
+from game.tui.messages import TurnResolved
 from game.tui.screens.briefing import BriefingScreen
 from game.tui.screens.journal import JournalScreen
 from game.tui.screens.report import ReportScreen
@@ -278,5 +279,25 @@ def test_a_code_pasted_with_its_line_break_joins_even_before_the_page_has_the_fo
         await until(pilot, lambda: isinstance(app.screen, BriefingScreen), what="the join")
         await pilot.pause(0.3)
         assert (app.member.room, app.member.role) == (rid, "china")
+
+    run_apps(script, app)
+
+
+@pytest.mark.slow  # ~2 s of Pilot
+def test_a_quarters_report_shows_once_however_many_workers_caught_it_up(store, room):
+    rid, codes = room
+    app = NotingRoomApp(store)
+
+    async def script(pilot):
+        await join(app, pilot, codes["us"])
+        store.commit(store.join(codes["china"]), [])
+        await end_quarter(app, pilot, "once")
+        await until(pilot, lambda: isinstance(app.screen, ReportScreen), what="the report")
+        result = app.session.results[-1]
+        await pilot.press("enter")  # read: back to the war room, 2025Q2
+        await until(pilot, lambda: isinstance(app.screen, RoomWarRoom), what="the war room")
+        app.screen.post_message(TurnResolved(result))  # a late worker's 2025Q1, again
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, RoomWarRoom), "the 2025Q1 report showed a second time"
 
     run_apps(script, app)
