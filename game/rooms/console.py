@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Header, OptionList, Static
+from textual.widgets import Button, OptionList, Static
 
 from game.engine.api import Game, TurnResult, one_line
 from game.engine.data import SIDES
@@ -40,6 +40,7 @@ from game.tui.screens.facilitator import (
 from game.tui.screens.journal import prediction_lines
 from game.tui.screens.report import side_label
 from game.tui.widgets.footer import G2Footer
+from game.tui.widgets.header import G2Header
 from game.tui.widgets.meters import MeterTable
 
 RESULT_WORDS = {
@@ -181,7 +182,7 @@ class ConsoleScreen(Screen[None]):
     # -- layout
     def compose(self) -> ComposeResult:
         gd = self.game.data
-        yield Header()
+        yield G2Header()
         with Vertical(id="console"):
             yield Static(id="status")
             with Horizontal(id="console-main"):

@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.validation import Function
-from textual.widgets import Button, Header, Input, OptionList, RichLog, Static
+from textual.widgets import Button, Input, OptionList, RichLog, Static
 
 from game.engine.api import IllegalMove
 from game.engine.data import DEFAULT_SCENARIO, quarter_name
@@ -36,6 +36,7 @@ from game.tui.screens.newgame import (
 from game.tui.screens.report import pad, side_label
 from game.tui.screens.warroom import WarRoom
 from game.tui.widgets.footer import G2Footer
+from game.tui.widgets.header import G2Header
 from game.tui.widgets.plan import PlanPanel
 
 MAX_CODE = 64  # characters a code box takes (a code is 8, shown as K7QX-2MPD)
@@ -81,7 +82,7 @@ class JoinScreen(Screen[None]):
         self.code, self.error = code, error
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield G2Header()
         body = VerticalScroll(id="join-body")
         body.can_focus = False  # a click beside the code box must leave the typing in it
         with body, Vertical(id="join-box"):
@@ -312,7 +313,7 @@ class CodesScreen(Screen[None]):
         self.room, self.codes = room, dict(codes)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield G2Header()
         with Vertical(id="codes-body"), Vertical(id="codes-box"):
             yield Static(Text(_("The room is open: write these codes on the board"), "bold"))
             yield Static(codes_text(self.room, self.codes), id="codes")

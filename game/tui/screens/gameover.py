@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Header, Sparkline, Static
+from textual.widgets import Button, Sparkline, Static
 from textual.worker import Worker, WorkerState
 
 from game.ai import PERSONAS, forecast
@@ -19,6 +19,7 @@ from game.i18n import N_, _, ngettext, tc
 from game.tui import format as fmt
 from game.tui.session import Session
 from game.tui.widgets.footer import G2Footer
+from game.tui.widgets.header import G2Header
 from game.tui.widgets.score import ScorePanel
 
 # marked with N_, translated where shown: _(RESULT[result])
@@ -233,7 +234,7 @@ class GameOverScreen(Screen[str]):
         quarters = [_("start"), *(r["quarter"] for r in s.game.history)]
         hi = max(range(len(scores)), key=scores.__getitem__)
         lo = min(range(len(scores)), key=scores.__getitem__)
-        yield Header()
+        yield G2Header()
         with VerticalScroll(id="body"):
             yield Static(
                 _(RESULT[result]) if result in RESULT else _("The game is not over"),

@@ -23,7 +23,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.validation import Function
-from textual.widgets import Button, Header, Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from game.ai.catalog import LEVELS, default_opponent
@@ -42,6 +42,7 @@ from game.engine.yamlsrc import DataError, Doc
 from game.i18n import N_, _, language, ngettext, set_language, tc
 from game.tui.defaults import HOTSEAT, SAVE_DIR
 from game.tui.widgets.footer import G2Footer
+from game.tui.widgets.header import G2Header
 
 # the texts below are marked with N_ and translated where they are shown: `_(TITLE)`
 TITLE = N_("G2 — the US–China AI compute race")
@@ -331,7 +332,7 @@ class NewGameScreen(Screen[NewGameChoice | Path]):
         self._finding: set[str] = set()  # scenarios whose start the engine is working out
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield G2Header()
         with VerticalScroll(id="body"):
             yield Static(_(TITLE), id="title")
             yield Static(_(PITCH), id="pitch", classes="pitch")

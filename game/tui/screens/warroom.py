@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Header, RichLog, Static
+from textual.widgets import RichLog, Static
 
 from game.ai import forecast
 from game.engine.api import IllegalMove
@@ -19,6 +19,7 @@ from game.tui.messages import PreviewReady, TurnResolved
 from game.tui.screens.prompt import HandOverScreen
 from game.tui.session import Session, side_name
 from game.tui.widgets.footer import G2Footer
+from game.tui.widgets.header import G2Header
 from game.tui.widgets.meters import MeterTable, with_unit
 from game.tui.widgets.moves import Entry, MovePicker
 from game.tui.widgets.plan import PlanPanel
@@ -57,7 +58,7 @@ class WarRoom(Screen):
 
     # -- layout
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield G2Header()
         with Horizontal(id="main"):
             with Vertical(id="left"):
                 meters = MeterTable(id="meters")
