@@ -1,6 +1,7 @@
 """Faults of a served room, played as browsers would play it (headless pages on textual-serve's
 websocket, read through a terminal emulator): the server is killed with SIGKILL mid-quarter and
-started again; a team closes its tab and comes back."""
+started again; a team closes its tab and comes back. Marked `browser`: like the Chromium test they
+run alone (.ci/run), as a second test worker beside them makes their served apps wait."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ async def pick_case_by_case(page: HeadlessPage) -> None:
     await page.wait_for("Plan (United States): H200")
 
 
-@pytest.mark.slow  # ~15 s: a server started twice, four pages
+@pytest.mark.browser  # run alone (timing): ~15 s: a server started twice, four pages
 def test_a_server_killed_mid_quarter_loses_no_committed_move(tmp_path):
     db = tmp_path / "rooms.db"
     store = RoomStore(db)
@@ -85,7 +86,7 @@ def test_a_server_killed_mid_quarter_loses_no_committed_move(tmp_path):
     store.close()
 
 
-@pytest.mark.slow  # ~8 s: a server, three pages
+@pytest.mark.browser  # run alone (timing): ~8 s: a server, three pages
 def test_a_team_that_closes_its_tab_comes_back_to_its_room_as_it_was(tmp_path):
     db = tmp_path / "rooms.db"
     store = RoomStore(db)
@@ -149,7 +150,7 @@ def run_in_pty(argv: list[str], env: dict, size=(40, 120)):
     return proc, master, out
 
 
-@pytest.mark.slow  # ~8 s: a server, a terminal joining by web address, a page
+@pytest.mark.browser  # run alone (timing): ~8 s: a server, a terminal joining by web address, a page
 def test_a_team_joins_by_web_address_from_a_terminal_and_plays_its_side(tmp_path):
     from served import env_for, g2
 
@@ -212,7 +213,7 @@ def test_a_team_joins_by_web_address_from_a_terminal_and_plays_its_side(tmp_path
     store.close()
 
 
-@pytest.mark.slow  # ~6 s: a server, four pages
+@pytest.mark.browser  # run alone (timing): ~6 s: a server, four pages
 def test_a_server_at_its_session_limit_tells_the_next_page_so_and_admits_it_once_one_closes(
     tmp_path,
 ):
