@@ -56,6 +56,7 @@ def serving(
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+        proc.log_path = log_path  # what it said, for the test to read
         url = f"http://127.0.0.1:{port}/"
 
         def up() -> bool:

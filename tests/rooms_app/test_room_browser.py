@@ -16,16 +16,12 @@ playwright package; never `playwright install`."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from served import free_port, wait_for
+from served import free_port, serving, wait_for
 
 from game.i18n import catalog
 from game.rooms.store import RoomStore
@@ -107,48 +103,19 @@ def served(request, tmp_path):
     db = tmp_path / "rooms.db"
     store = RoomStore(db)
     port = free_port()
-    env = dict(
-        os.environ,
-        G2_SAVES=str(tmp_path / "saves"),
-        G2_CONFIG_DIR=str(tmp_path / "config"),
-        G2_LANG=lang,
-    )
-    log = open(tmp_path / "serve.log", "w")  # noqa: SIM115 - closed below
-    argv = ["serve", "--host", "127.0.0.1", "--port", str(port), "--db", str(db)]
-    proc = subprocess.Popen(
-        [sys.executable, "-c", f"from game.cli import main; raise SystemExit(main({argv!r}))"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
     url = f"http://127.0.0.1:{port}/"
-
-    def up() -> bool:
-        if proc.poll() is not None:
-            raise AssertionError(f"g2 serve exited: {(tmp_path / 'serve.log').read_text()}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as r:
-                return r.status == 200
-        except OSError:
-            return False
-
     try:
-        wait_for(up, 30, "the server")
-        yield url, store, lang
+        with serving(db, port, tmp_path, lang, "--host", "127.0.0.1") as proc:
+            yield url, store, lang
     finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
         store.close()
+    log = proc.log_path.read_text()
     t, _tc = translator(lang)
     said = t(
         "G2 is being served at {url} (only this machine can reach it; "
         "--host 0.0.0.0 opens it to the network)"
     ).format(url=url.rstrip("/"))
-    assert said in (tmp_path / "serve.log").read_text()
+    assert said in log
 
 
 @pytest.mark.browser  # ~40 s a language: a server, three browser tabs, two quarters

@@ -21,6 +21,15 @@ pytest.importorskip("pyte")
 US_MOVE = "h200_exports:case_by_case"
 
 
+def a_room(tmp_path):
+    """(db, store, codes, port, url): a rooms database with one room, and where to serve it."""
+    db = tmp_path / "rooms.db"
+    store = RoomStore(db)
+    _room, codes = store.open_room("2025-deepseek-shock", 4)
+    port = free_port()
+    return db, store, codes, port, f"http://127.0.0.1:{port}"
+
+
 async def pick_case_by_case(page: HeadlessPage) -> None:
     """The US's second move in the list (H200 case-by-case review, 12 capital), added to the plan."""
     await page.press("down", "down")
@@ -31,12 +40,8 @@ async def pick_case_by_case(page: HeadlessPage) -> None:
 
 @pytest.mark.browser  # run alone (timing): ~15 s: a server started twice, four pages
 def test_a_server_killed_mid_quarter_loses_no_committed_move(tmp_path):
-    db = tmp_path / "rooms.db"
-    store = RoomStore(db)
-    room, codes = store.open_room("2025-deepseek-shock", 4)
+    db, store, codes, port, url = a_room(tmp_path)
     fac = store.join(codes["facilitator"])
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
 
     with serving(db, port, tmp_path) as server:
 
@@ -88,11 +93,7 @@ def test_a_server_killed_mid_quarter_loses_no_committed_move(tmp_path):
 
 @pytest.mark.browser  # run alone (timing): ~8 s: a server, three pages
 def test_a_team_that_closes_its_tab_comes_back_to_its_room_as_it_was(tmp_path):
-    db = tmp_path / "rooms.db"
-    store = RoomStore(db)
-    room, codes = store.open_room("2025-deepseek-shock", 4)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
+    db, store, codes, port, url = a_room(tmp_path)
 
     with serving(db, port, tmp_path):
 
@@ -154,12 +155,8 @@ def run_in_pty(argv: list[str], env: dict, size=(40, 120)):
 def test_a_team_joins_by_web_address_from_a_terminal_and_plays_its_side(tmp_path):
     from served import env_for, g2
 
-    db = tmp_path / "rooms.db"
-    store = RoomStore(db)
-    room, codes = store.open_room("2025-deepseek-shock", 4)
+    db, store, codes, port, url = a_room(tmp_path)
     fac = store.join(codes["facilitator"])
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
 
     def seen(out) -> str:
         return b"".join(out).decode("utf-8", "replace")
