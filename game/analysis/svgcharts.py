@@ -78,9 +78,6 @@ def line_chart(
     import matplotlib
 
     matplotlib.use("Agg", force=False)  # never a GUI backend, whatever the environment says
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
-
     rc = {
         "svg.fonttype": "none",
         "svg.hashsalt": f"g2-{key}",
@@ -96,80 +93,12 @@ def line_chart(
         "axes.spines.right": False,
     }
     with matplotlib.rc_context(rc), _quiet():
-        below = LEGEND_ROW_IN * (1 + (len(lines) - 1) // 4) if legend_below else 0.0
-        fig_h = height + below
-        fig = Figure(figsize=(WIDTH_IN, fig_h))
-        # fixed margins (in inches), the same in every chart: their plot areas line up on the
-        # page, and a layout engine would double the time a chart takes
-        fig.subplots_adjust(
-            left=MARGIN_LEFT_IN / WIDTH_IN,
-            right=1 - MARGIN_RIGHT_IN / WIDTH_IN,
-            top=1 - MARGIN_TOP_IN / fig_h,
-            bottom=(MARGIN_BOTTOM_IN + below) / fig_h,
-        )
-        ax = fig.add_subplot()
+        fig, ax = _figure(height, len(lines), legend_below)
         n = max((len(line.values) for line in lines), default=0)
-        if hband is not None:
-            lo, hi, label = hband
-            ax.axhspan(lo, hi, color="#eeeeee", zorder=0, label=label)
-        if zero:
-            ax.axhline(0, color="#999999", linewidth=0.8, zorder=1)
-        for i, line in enumerate(lines):
-            color = line.color or PALETTE[i % len(PALETTE)]
-            xs = list(range(len(line.values)))
-            if line.band is not None:
-                ax.fill_between(xs, line.band[0], line.band[1], color=color, alpha=0.15, lw=0)
-            ax.plot(
-                xs,
-                list(line.values),
-                line.style,
-                color=color,
-                linewidth=line.width,
-                label=line.label,
-                marker=line.marker,
-                markersize=3,
-                zorder=3,
-            )
-        for m in marks:
-            ax.plot([m.x], [m.y], "o", mfc="none", mec=INK, ms=8, mew=1.2, zorder=4)
-            ax.annotate(
-                m.text,
-                (m.x, m.y),
-                textcoords="offset points",
-                xytext=(0, 8),
-                ha="center",
-                fontsize=7,
-                color=INK,
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
-                zorder=5,
-            )
-        if logy:
-            ax.set_yscale("log")
-        if yfmt is not None:
-            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: yfmt(v)))
-        elif not logy:
-            ax.yaxis.set_major_locator(MaxNLocator(6))
-        step = max(1, -(-n // 9))  # at most ~9 quarter labels
-        ticks = list(range(0, n, step))
-        ax.set_xticks(ticks, [x_labels[t] if t < len(x_labels) else "" for t in ticks])
-        ax.set_xlim(-0.3, max(n - 1, 1) + 0.3)
-        ax.grid(axis="y", color="#dddddd", linewidth=0.6)
-        ax.set_title(title, loc="left")
-        if ylabel:
-            ax.set_ylabel(ylabel)
-        if legend_below:
-            handles, labels = ax.get_legend_handles_labels()
-            fig.legend(
-                handles,
-                labels,
-                loc="lower center",
-                bbox_to_anchor=(0.5, 0.0),
-                ncol=min(len(labels), 4),
-                fontsize=7.5,
-                frameon=False,
-            )
-        elif len(lines) > 1 or hband is not None:
-            ax.legend(fontsize=7.5, frameon=False, loc="best")
+        _draw_lines(ax, lines, hband, zero)
+        _draw_marks(ax, marks)
+        _axes(ax, x_labels, n, title, ylabel, logy, yfmt)
+        _legend(fig, ax, len(lines), hband is not None, legend_below)
         buf = io.StringIO()
         fig.savefig(
             buf,
@@ -177,6 +106,102 @@ def line_chart(
             metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
         )
     return _tidy(buf.getvalue(), title, re.sub(r"[^A-Za-z0-9_-]", "-", key))
+
+
+def _figure(height: float, n_lines: int, legend_below: bool):
+    """The figure and its one plot, with fixed margins (in inches), the same in every chart: their
+    plot areas line up on the page, and a layout engine would double the time a chart takes."""
+    from matplotlib.figure import Figure
+
+    below = LEGEND_ROW_IN * (1 + (n_lines - 1) // 4) if legend_below else 0.0
+    fig_h = height + below
+    fig = Figure(figsize=(WIDTH_IN, fig_h))
+    fig.subplots_adjust(
+        left=MARGIN_LEFT_IN / WIDTH_IN,
+        right=1 - MARGIN_RIGHT_IN / WIDTH_IN,
+        top=1 - MARGIN_TOP_IN / fig_h,
+        bottom=(MARGIN_BOTTOM_IN + below) / fig_h,
+    )
+    return fig, fig.add_subplot()
+
+
+def _draw_lines(ax, lines: Sequence[Line], hband, zero: bool) -> None:
+    """The draw band, the zero line, then each line over its p10-p90 band."""
+    if hband is not None:
+        lo, hi, label = hband
+        ax.axhspan(lo, hi, color="#eeeeee", zorder=0, label=label)
+    if zero:
+        ax.axhline(0, color="#999999", linewidth=0.8, zorder=1)
+    for i, line in enumerate(lines):
+        color = line.color or PALETTE[i % len(PALETTE)]
+        xs = list(range(len(line.values)))
+        if line.band is not None:
+            ax.fill_between(xs, line.band[0], line.band[1], color=color, alpha=0.15, lw=0)
+        ax.plot(
+            xs,
+            list(line.values),
+            line.style,
+            color=color,
+            linewidth=line.width,
+            label=line.label,
+            marker=line.marker,
+            markersize=3,
+            zorder=3,
+        )
+
+
+def _draw_marks(ax, marks: Sequence[Mark]) -> None:
+    """Each mark ringed and labelled just above."""
+    for m in marks:
+        ax.plot([m.x], [m.y], "o", mfc="none", mec=INK, ms=8, mew=1.2, zorder=4)
+        ax.annotate(
+            m.text,
+            (m.x, m.y),
+            textcoords="offset points",
+            xytext=(0, 8),
+            ha="center",
+            fontsize=7,
+            color=INK,
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
+            zorder=5,
+        )
+
+
+def _axes(ax, x_labels, n: int, title: str, ylabel: str, logy: bool, yfmt) -> None:
+    """Scales, ticks (at most ~9 quarter labels), grid and titles."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    if logy:
+        ax.set_yscale("log")
+    if yfmt is not None:
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: yfmt(v)))
+    elif not logy:
+        ax.yaxis.set_major_locator(MaxNLocator(6))
+    step = max(1, -(-n // 9))
+    ticks = list(range(0, n, step))
+    ax.set_xticks(ticks, [x_labels[t] if t < len(x_labels) else "" for t in ticks])
+    ax.set_xlim(-0.3, max(n - 1, 1) + 0.3)
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.set_title(title, loc="left")
+    if ylabel:
+        ax.set_ylabel(ylabel)
+
+
+def _legend(fig, ax, n_lines: int, banded: bool, legend_below: bool) -> None:
+    """Under the chart (many lines or bands), inside it, or none for a single plain line."""
+    if legend_below:
+        handles, labels = ax.get_legend_handles_labels()
+        fig.legend(
+            handles,
+            labels,
+            loc="lower center",
+            bbox_to_anchor=(0.5, 0.0),
+            ncol=min(len(labels), 4),
+            fontsize=7.5,
+            frameon=False,
+        )
+    elif n_lines > 1 or banded:
+        ax.legend(fontsize=7.5, frameon=False, loc="best")
 
 
 class _quiet:
