@@ -143,13 +143,30 @@ def _quarter_names(cv: ClassView) -> list[str]:
 
 
 def document(cv: ClassView) -> Document:
-    """The class view's content in the current language."""
-    from game.analysis.debrief import moves_words, opponent_title, win_margin
-    from game.analysis.svgcharts import Line, line_chart
-
-    game = cv.game
-    sc = game.data.scenarios[cv.records[0].scenario]
+    """The class view's content in the current language: the results, the score paths, and
+    where the teams' choices diverged."""
+    sc = cv.game.data.scenarios[cv.records[0].scenario]
     seeds = sorted({r.seed for r in cv.records})
+    quarters = _quarter_names(cv)
+    return Document(
+        _("Class view: {scenario}").format(scenario=tc(sc.name)),
+        [
+            labelled(_("Teams"), str(len(cv.records))),
+            labelled(_("Scenario"), cv.records[0].scenario),
+            labelled(_("Seeds"), ", ".join(map(str, seeds))),
+        ],
+        [_results(cv), _score_paths(cv, quarters), _divergence(cv, quarters, seeds)],
+        _("Made by G2 from {files}.").format(
+            files=", ".join(r.path.name for r in cv.records[:10])
+            + (" …" if len(cv.records) > 10 else "")
+        ),
+    )
+
+
+def _results(cv: ClassView) -> Section:
+    """A row a team: side, opponent, seed, quarters, final score, result, the score's largest part."""
+    from game.analysis.debrief import opponent_title
+
     rows = []
     for team, r in zip(cv.teams, cv.records, strict=True):
         other = "china" if r.side == "us" else "us"
@@ -165,7 +182,7 @@ def document(cv: ClassView) -> Document:
                 _biggest_part(r.game),
             ]
         )
-    results = Section(
+    return Section(
         _("Results"),
         [
             Table(
@@ -185,11 +202,18 @@ def document(cv: ClassView) -> Document:
             )
         ],
     )
-    quarters = _quarter_names(cv)
+
+
+def _score_paths(cv: ClassView, quarters: list[str]) -> Section:
+    """Every team's score, quarter by quarter, on one chart with the draw zone."""
+    from game.analysis.debrief import win_margin
+    from game.analysis.svgcharts import Line, line_chart
+
+    game = cv.game
     x = [_("start"), *quarters]
     lines = [Line(team, r.scores()) for team, r in zip(cv.teams, cv.records, strict=True)]
     title = _("The score, team by team")
-    chart = Section(
+    return Section(
         _("Score paths"),
         [
             Figure(
@@ -209,6 +233,10 @@ def document(cv: ClassView) -> Document:
             )
         ],
     )
+
+
+def _divergence(cv: ClassView, quarters: list[str], seeds: list[int]) -> Section:
+    """The first quarter the teams' moves differed, and every team's moves quarter by quarter."""
     first = first_divergence(cv)
     blocks: list[Any] = []
     if len(cv.records) < 2:
@@ -239,6 +267,14 @@ def document(cv: ClassView) -> Document:
                 "note",
             )
         )
+    blocks.append(Table([_("Quarter"), *cv.teams], _moves_grid(cv, quarters, first), cls="grid"))
+    return Section(_("Where the choices diverged"), blocks, cls="newpage")
+
+
+def _moves_grid(cv: ClassView, quarters: list[str], first: int | None) -> list[list[Inline]]:
+    """A row a quarter, a cell a team: both sides' moves and the score after."""
+    from game.analysis.debrief import moves_words
+
     grid = []
     for i, quarter in enumerate(quarters):
         row: list[Inline] = [Strong(quarter) if i == first else quarter]
@@ -258,21 +294,7 @@ def document(cv: ClassView) -> Document:
             cell += fill(_("score {score}"), score=scored(q.score_after))
             row.append(cell)
         grid.append(row)
-    blocks.append(Table([_("Quarter"), *cv.teams], grid, cls="grid"))
-    diverged = Section(_("Where the choices diverged"), blocks, cls="newpage")
-    return Document(
-        _("Class view: {scenario}").format(scenario=tc(sc.name)),
-        [
-            labelled(_("Teams"), str(len(cv.records))),
-            labelled(_("Scenario"), cv.records[0].scenario),
-            labelled(_("Seeds"), ", ".join(map(str, seeds))),
-        ],
-        [results, chart, diverged],
-        _("Made by G2 from {files}.").format(
-            files=", ".join(r.path.name for r in cv.records[:10])
-            + (" …" if len(cv.records) > 10 else "")
-        ),
-    )
+    return grid
 
 
 def render(cv: ClassView, fmt: str = "html", lang: str | None = None, chart_files=None):
