@@ -176,6 +176,7 @@ def play_planners(seed: int) -> list[dict]:
     return game.history
 
 
+@pytest.mark.slow  # ~2.3 s: the planner plays whole quarters: the default run keeps its minute
 def test_level_1_decides_legal_moves_and_replays():
     history = play_planners(seed=8)
     assert len(history) == load_data().scenarios[DEFAULT_SCENARIO].quarters or history[-1]

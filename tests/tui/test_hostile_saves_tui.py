@@ -355,6 +355,7 @@ def test_the_load_screen_lists_hostile_files_in_red_and_survives_keys(
     assert sum("cannot be loaded" in d for d in seen["details"]) == len(seen["details"]) - 1
 
 
+@pytest.mark.slow  # ~1.9 s of Pilot: the default run keeps its minute
 def test_a_failed_autosave_is_shown_and_the_game_goes_on(cheap_forecasts, tmp_path):
     s = Session.new("us", "2025-deepseek-shock", "pragmatist", seed=3, save_dir=tmp_path)
     s.autosave_path.mkdir()
